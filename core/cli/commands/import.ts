@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { importFolder, type ImportSummary } from '../../data/importer.ts';
+import { SPLITS } from '../../data/split.ts';
+import { createProgressBar } from '../progress-bar.ts';
+import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+
+const importOptions = commonOptions
+  .extend({
+    captions: z.string().min(1).optional(),
+    labels: z.string().min(1).optional(),
+    captionFromFilename: z.boolean().default(false),
+    labelFromFolder: z.boolean().default(false),
+    labelType: z.enum(['category', 'number']).default('category'),
+    split: z.enum(SPLITS as [string, ...string[]]).optional(),
+    holdout: numberArg('--holdout').pipe(z.number().min(0).max(0.49)).optional(),
+    maxPixels: numberArg('--max-pixels').pipe(z.number().int().positive()).optional(),
+  })
+  .refine((o) => !(o.split && o.holdout !== undefined), { message: 'give either --split or --holdout, not both' });
+
+const SHOWN_PROBLEMS = 20;
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import a folder of images with captions and labels into the lab (re-import is incremental)')
+    .argument('<folder>', 'folder of images (searched recursively)')
+    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--captions <file>', 'captions table (.csv/.tsv/.jsonl: file, caption; default captions.* in the folder)')
+    .option('--labels <file>', 'labels table (.csv/.tsv/.jsonl: file, label; default labels.* in the folder)')
+    .option('--caption-from-filename', 'caption images that have none with the words of their file name')
+    .option('--label-from-folder', 'label each image with its top-level sub-folder name')
+    .option('--label-type <type>', 'category (default) or number (for regression)')
+    .option('--split <split>', 'put all new images in this split: train, val or test')
+    .option('--holdout <fraction>', 'fraction of new images for val and again for test (default 0.1)')
+    .option('--max-pixels <n>', 'largest image accepted, in pixels (default 100000000)')
+    .option('--json', 'print one JSON object')
+    .action(async (folder: string, raw: unknown) => {
+      const o = parseOptions(importOptions, raw);
+      const lab = openLab(o.lab);
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        if (++interrupts > 1) process.exit(130);
+        process.stderr.write('\nstopping after the images in flight (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const bar = createProgressBar();
+      try {
+        const summary = await importFolder(lab, folder, {
+          captionsFile: o.captions,
+          labelsFile: o.labels,
+          captionFromFilename: o.captionFromFilename,
+          labelFromFolder: o.labelFromFolder,
+          labelType: o.labelType,
+          split: o.split as (typeof SPLITS)[number] | undefined,
+          holdout: o.holdout,
+          maxPixels: o.maxPixels,
+          signal: controller.signal,
+          onProgress: bar.update,
+        });
+        bar.done();
+        if (o.json) printJson({ lab: lab.path, ...summary });
+        else printSummary(lab.path, summary);
+        if (summary.status === 'cancelled') process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+        lab.close();
+      }
+    });
+}
+
+function printSummary(labPath: string, s: ImportSummary): void {
+  const out = process.stdout;
+  out.write(`${s.status === 'cancelled' ? 'Import stopped' : 'Imported'} ${s.root} into ${labPath} in ${s.seconds.toFixed(1)} s\n`);
+  out.write(
+    `  images found ${s.found}: ${s.added} new, ${s.updated} changed, ${s.duplicates} duplicates of stored content, ${s.unchanged} unchanged, ${s.missing} now missing\n`,
+  );
+  out.write(`  captions +${s.captionsAdded} −${s.captionsRemoved}, labels set ${s.labelsSet}, removed ${s.labelsRemoved}\n`);
+  if (s.problems.length) {
+    out.write(`  ${s.errors} errors, ${s.warnings} warnings:\n`);
+    for (const p of s.problems.slice(0, SHOWN_PROBLEMS)) {
+      out.write(`    ${p.severity === 'error' ? 'error  ' : 'warning'} ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}\n`);
+    }
+    if (s.problems.length > SHOWN_PROBLEMS) {
+      out.write(`    … and ${s.problems.length - SHOWN_PROBLEMS} more (nearlab info --json, or the Library view)\n`);
+    }
+  }
+  if (s.status === 'cancelled') out.write('  run the same import again to finish: what is stored is kept\n');
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { labInfo } from '../../store/info.ts';
+import { commonOptions, openLab, parseOptions, printJson } from '../options.ts';
+
+export function register(program: Command): void {
+  program
+    .command('info')
+    .description('counts of items, captions, labels per class, splits and import errors')
+    .option('--lab <file>', 'lab file')
+    .option('--json', 'print one JSON object')
+    .action((raw: unknown) => {
+      const o = parseOptions(commonOptions, raw);
+      const lab = openLab(o.lab, { create: false });
+      try {
+        const info = labInfo(lab.db);
+        if (o.json) {
+          printJson({ lab: lab.path, ...info });
+          return;
+        }
+        const out = process.stdout;
+        out.write(`${lab.path}\n`);
+        out.write(`  items ${info.items} (${info.images} distinct images), captions ${info.captions}, missing files ${info.missing}\n`);
+        out.write(`  splits: train ${info.splits.train}, val ${info.splits.val}, test ${info.splits.test}\n`);
+        const classes = Object.entries(info.labels);
+        out.write(`  labels: ${classes.length} classes${info.numericLabels ? `, ${info.numericLabels} numeric` : ''}, ${info.unlabeled} unlabeled\n`);
+        for (const [name, n] of classes) out.write(`    ${String(n).padStart(7)}  ${name}\n`);
+        out.write(`  last import: ${info.errors} errors, ${info.warnings} warnings\n`);
+      } finally {
+        lab.close();
+      }
+    });
+}

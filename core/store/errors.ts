@@ -1,0 +1,10 @@
+/** A lab file that cannot be opened as a Nearlab lab. Nothing was written to it. */
+export class LabOpenError extends Error {
+  override readonly name = 'LabOpenError';
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}

@@ -1,0 +1,7 @@
+import { foundation } from './001-foundation.ts';
+
+/**
+ * Schema migrations, applied in order; the lab's PRAGMA user_version is the number applied.
+ * Never edit a released migration: append a new one.
+ */
+export const migrations: readonly string[] = [foundation];
