@@ -85,11 +85,7 @@ interface Processed {
 
 export async function importFolder(lab: Lab, folder: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
-  const root = await checkFolder(folder);
-  const captionsFile = await pickTable(root, options.captionsFile, 'captions');
-  const labelsFile = await pickTable(root, options.labelsFile, 'labels');
-  const holdout = options.holdout ?? 0.1;
-  if (!(holdout >= 0 && holdout < 0.5)) throw new ImportInputError(`--holdout must be at least 0 and below 0.5 (got ${holdout})`);
+  const { root, captionsFile, labelsFile } = await resolveImportInputs(folder, options);
 
   const store = new ImportStore(lab.db);
   const { rootId, runId } = store.beginRun(root, {
@@ -176,6 +172,24 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
   const { problems: _omitted, ...counts } = summary;
   store.finishRun(runId, summary.status, counts);
   return summary;
+}
+
+/**
+ * Checks the folder and the named tables before anything is written; throws ImportInputError with
+ * a message for the user. Callers may run it before creating a lab, so a typo creates nothing.
+ */
+export async function resolveImportInputs(
+  folder: string,
+  options: Pick<ImportOptions, 'captionsFile' | 'labelsFile' | 'holdout'>,
+): Promise<{ root: string; captionsFile: string | null; labelsFile: string | null }> {
+  const holdout = options.holdout ?? 0.1;
+  if (!(holdout >= 0 && holdout < 0.5)) throw new ImportInputError(`--holdout must be at least 0 and below 0.5 (got ${holdout})`);
+  const root = await checkFolder(folder);
+  return {
+    root,
+    captionsFile: await pickTable(root, options.captionsFile, 'captions'),
+    labelsFile: await pickTable(root, options.labelsFile, 'labels'),
+  };
 }
 
 async function checkFolder(folder: string): Promise<string> {
