@@ -37,14 +37,19 @@ export async function readAnnotationTable(
   if (!format) {
     return {
       rows: [],
-      problems: [{ path: name, line: null, severity: 'error', reason: 'unknown table format (use .csv, .tsv or .jsonl)' }],
+      problems: [
+        { path: name, line: null, severity: 'error', reason: 'unknown table format (use .csv, .tsv or .jsonl)' },
+      ],
     };
   }
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(path);
   } catch (e) {
-    return { rows: [], problems: [{ path: name, line: null, severity: 'error', reason: `cannot read: ${(e as Error).message}` }] };
+    return {
+      rows: [],
+      problems: [{ path: name, line: null, severity: 'error', reason: `cannot read: ${(e as Error).message}` }],
+    };
   }
   const parsed = parseTable(bytes, format, columns);
   const problems = parsed.problems.map((p: TableProblem) => ({ path: name, ...p }));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -116,7 +115,8 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
   };
   const problems = summary.problems;
   const meter = new RateMeter();
-  const report = (phase: string, done: number, total: number) => options.onProgress?.(meter.measure(phase, done, total));
+  const report = (phase: string, done: number, total: number) =>
+    options.onProgress?.(meter.measure(phase, done, total));
 
   try {
     report('scan', 0, 0);
@@ -128,7 +128,18 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
       problems.push({ path: p.relPath, line: null, severity: p.severity, reason: p.reason });
       if (p.severity === 'error' && /\.[a-z]+$/i.test(p.relPath)) {
         seen.add(p.relPath);
-        store.upsertItem({ rootId, path: p.relPath, pathRaw: p.relPathRaw, imageId: null, split: null, size: null, mtimeMs: null, status: 'error', error: p.reason, runId });
+        store.upsertItem({
+          rootId,
+          path: p.relPath,
+          pathRaw: p.relPathRaw,
+          imageId: null,
+          split: null,
+          size: null,
+          mtimeMs: null,
+          status: 'error',
+          error: p.reason,
+          runId,
+        });
       }
     }
 
@@ -138,7 +149,8 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
       seen.add(file.relPath);
       const row = existing.get(file.relPath);
       if (row && row.size === file.size && row.mtime_ms === file.mtimeMs && row.status !== 'missing') {
-        if (row.status === 'error') problems.push({ path: file.relPath, line: null, severity: 'error', reason: row.error ?? 'error' });
+        if (row.status === 'error')
+          problems.push({ path: file.relPath, line: null, severity: 'error', reason: row.error ?? 'error' });
         else summary.unchanged++;
       } else work.push(file);
     }
@@ -183,7 +195,8 @@ export async function resolveImportInputs(
   options: Pick<ImportOptions, 'captionsFile' | 'labelsFile' | 'holdout'>,
 ): Promise<{ root: string; captionsFile: string | null; labelsFile: string | null }> {
   const holdout = options.holdout ?? 0.1;
-  if (!(holdout >= 0 && holdout < 0.5)) throw new ImportInputError(`--holdout must be at least 0 and below 0.5 (got ${holdout})`);
+  if (!(holdout >= 0 && holdout < 0.5))
+    throw new ImportInputError(`--holdout must be at least 0 and below 0.5 (got ${holdout})`);
   const root = await checkFolder(folder);
   return {
     root,
@@ -204,14 +217,23 @@ async function checkFolder(folder: string): Promise<string> {
   } catch (e) {
     if (e instanceof ImportInputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (permission denied)'
+          : (e as Error).message;
     throw new ImportInputError(`${abs} ${why}`);
   }
   return real;
 }
 
 /** An explicit table must exist; otherwise `<kind>.csv|tsv|jsonl` in the root is used when present. */
-async function pickTable(root: string, explicit: string | undefined, kind: 'captions' | 'labels'): Promise<string | null> {
+async function pickTable(
+  root: string,
+  explicit: string | undefined,
+  kind: 'captions' | 'labels',
+): Promise<string | null> {
   if (explicit) {
     const abs = resolve(explicit);
     const st = await fs.stat(abs).catch(() => null);
@@ -262,16 +284,25 @@ async function processImages(
 
   const processOne = async (file: ScannedFile): Promise<Processed> => {
     const row = existing.get(file.relPath);
-    if (file.size > MAX_FILE_BYTES) return { file, existing: row, error: `file is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB` };
+    if (file.size > MAX_FILE_BYTES)
+      return { file, existing: row, error: `file is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB` };
     let bytes: Buffer;
     try {
       bytes = await fs.readFile(file.absPath);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return { file, existing: row, error: code === 'EACCES' || code === 'EPERM' ? 'cannot read the file (permission denied)' : `cannot read the file (${(e as Error).message})` };
+      return {
+        file,
+        existing: row,
+        error:
+          code === 'EACCES' || code === 'EPERM'
+            ? 'cannot read the file (permission denied)'
+            : `cannot read the file (${(e as Error).message})`,
+      };
     }
     if (bytes.length === 0) return { file, existing: row, error: 'empty file (0 bytes)' };
-    const hash = createHash('sha256').update(bytes).digest('hex');
+    // WebCrypto hashes on the libuv pool, keeping the main thread free to feed the decoders.
+    const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
     if (store.imageIdByHash(hash) !== null) return { file, existing: row, hash };
     let decode = decodes.get(hash);
     if (!decode) {
@@ -281,7 +312,9 @@ async function processImages(
       decodes.set(hash, decode);
     }
     const result = await decode;
-    return typeof result === 'string' ? { file, existing: row, hash, error: result } : { file, existing: row, hash, decoded: result };
+    return typeof result === 'string'
+      ? { file, existing: row, hash, error: result }
+      : { file, existing: row, hash, decoded: result };
   };
 
   const worker = async () => {
@@ -300,7 +333,14 @@ async function processImages(
 
 function writeResult(r: Processed, store: ImportStore, ctx: RunContext): void {
   const { rootId, runId, summary } = ctx;
-  const base = { rootId, path: r.file.relPath, pathRaw: r.file.relPathRaw, size: r.file.size, mtimeMs: r.file.mtimeMs, runId };
+  const base = {
+    rootId,
+    path: r.file.relPath,
+    pathRaw: r.file.relPathRaw,
+    size: r.file.size,
+    mtimeMs: r.file.mtimeMs,
+    runId,
+  };
   if (r.error !== undefined || r.hash === undefined) {
     const reason = r.error ?? 'unknown error';
     summary.problems.push({ path: r.file.relPath, line: null, severity: 'error', reason });
@@ -312,7 +352,16 @@ function writeResult(r: Processed, store: ImportStore, ctx: RunContext): void {
   if (imageId === null) {
     if (!r.decoded) throw new Error(`internal: no decoded image for ${r.file.relPath}`);
     const { width, height, format, pixels, thumb } = r.decoded;
-    imageId = store.insertImage({ hash: r.hash, bytes: r.file.size, width, height, format, pixels, pixelSize: PIXEL_SIZE, thumb });
+    imageId = store.insertImage({
+      hash: r.hash,
+      bytes: r.file.size,
+      width,
+      height,
+      format,
+      pixels,
+      pixelSize: PIXEL_SIZE,
+      thumb,
+    });
   }
   const previous = r.existing?.image_id ?? null;
   if (previous === imageId) summary.unchanged++;
@@ -365,7 +414,8 @@ async function applyAnnotations(
   if (ctx.captionsFile) {
     const table = await readAnnotationTable(ctx.captionsFile, CAPTION_COLUMNS);
     problems.push(...table.problems);
-    for (const row of resolveRows(table.rows, fileToItem, ctx.captionsFile, problems)) addTo(fromTable, row.item, row.value);
+    for (const row of resolveRows(table.rows, fileToItem, ctx.captionsFile, problems))
+      addTo(fromTable, row.item, row.value);
     tally(summary, syncCaptions(db, 'captions-file', fromTable, scope));
   }
 
@@ -384,7 +434,11 @@ async function applyAnnotations(
     if (!numeric) return { name: value, value: null };
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n)) {
-      problems.push({ ...where, severity: 'error', reason: `label ${JSON.stringify(value)} is not a number; row skipped` });
+      problems.push({
+        ...where,
+        severity: 'error',
+        reason: `label ${JSON.stringify(value)} is not a number; row skipped`,
+      });
       return null;
     }
     return { name: null, value: n };

@@ -50,10 +50,16 @@ describe('parseTable', () => {
   });
 
   it('skips lines that are not UTF-8 and names them', () => {
-    const bytes = Buffer.concat([enc('a.png\tok\n'), Buffer.from([0x62, 0x2e, 0x70, 0x6e, 0x67, 0x09, 0xff, 0xfe, 0x0a]), enc('c.png\tfine\n')]);
+    const bytes = Buffer.concat([
+      enc('a.png\tok\n'),
+      Buffer.from([0x62, 0x2e, 0x70, 0x6e, 0x67, 0x09, 0xff, 0xfe, 0x0a]),
+      enc('c.png\tfine\n'),
+    ]);
     const t = parse(bytes, 'tsv');
     expect(t.rows.map((r) => r.key)).toEqual(['a.png', 'c.png']);
-    expect(t.problems).toEqual([expect.objectContaining({ line: 2, reason: expect.stringMatching(/not valid UTF-8/) })]);
+    expect(t.problems).toEqual([
+      expect.objectContaining({ line: 2, reason: expect.stringMatching(/not valid UTF-8/) }),
+    ]);
   });
 
   it('drops a UTF-8 byte order mark', () => {
@@ -64,11 +70,16 @@ describe('parseTable', () => {
   it('refuses a 1 MB caption with a clear reason and keeps going', () => {
     const t = parse(`a.png\t${'x'.repeat(1 << 20)}\nb.png\tshort\n`, 'tsv');
     expect(t.rows.map((r) => r.key)).toEqual(['b.png']);
-    expect(t.problems[0].reason).toMatch(new RegExp(`1,048,576 characters long; the limit is ${MAX_VALUE_CHARS.toLocaleString('en')}`));
+    expect(t.problems[0].reason).toMatch(
+      new RegExp(`1,048,576 characters long; the limit is ${MAX_VALUE_CHARS.toLocaleString('en')}`),
+    );
   });
 
   it('reads JSON Lines with alias keys and reports bad lines', () => {
-    const t = parse('{"file":"a.png","caption":"x"}\n{oops}\n[1]\n{"image":"b.png","text":"y"}\n{"file":"c.png"}\n', 'jsonl');
+    const t = parse(
+      '{"file":"a.png","caption":"x"}\n{oops}\n[1]\n{"image":"b.png","text":"y"}\n{"file":"c.png"}\n',
+      'jsonl',
+    );
     expect(t.rows.map((r) => [r.key, r.value])).toEqual([
       ['a.png', 'x'],
       ['b.png', 'y'],

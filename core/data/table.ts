@@ -60,7 +60,10 @@ interface RawRecord {
   cells: string[];
 }
 
-function parseDelimited(records: { records: RawRecord[]; problems: TableProblem[] }, columns: TableColumns): ParsedTable {
+function parseDelimited(
+  records: { records: RawRecord[]; problems: TableProblem[] },
+  columns: TableColumns,
+): ParsedTable {
   const rows: TableRow[] = [];
   const problems = records.problems;
   const list = records.records;

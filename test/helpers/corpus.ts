@@ -78,7 +78,11 @@ export async function makeBadCorpus(): Promise<BadCorpus> {
   write(root, 'good/one.png', good);
   write(root, 'good/two.jpg', jpeg);
   write(root, 'good/odd name — “quotes” & spaces #1.png', await makeImage('png', 3));
-  write(root, Buffer.from([0x6e, 0x6f, 0x6e, 0x75, 0x74, 0x66, 0xff, 0x38, 0x2e, 0x70, 0x6e, 0x67]), await makeImage('png', 4)); // "nonutf\xff8.png"
+  write(
+    root,
+    Buffer.from([0x6e, 0x6f, 0x6e, 0x75, 0x74, 0x66, 0xff, 0x38, 0x2e, 0x70, 0x6e, 0x67]),
+    await makeImage('png', 4),
+  ); // "nonutf\xff8.png"
   write(root, 'bad/empty.png', Buffer.alloc(0));
   write(root, 'bad/truncated.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)));
   write(root, 'bad/truncated.png', good.subarray(0, Math.floor(good.length * 0.6)));

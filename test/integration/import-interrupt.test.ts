@@ -12,12 +12,20 @@ let folder: string;
 /** Distinct 1-megapixel JPEGs: slow enough to decode that an import can be stopped half way. */
 beforeAll(async () => {
   folder = tempDir('nearlab-big-');
-  const base = await sharp({ create: { width: 1000, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+  const base = await sharp({
+    create: { width: 1000, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+  })
     .raw()
     .toBuffer();
   for (let i = 0; i < COUNT; i++) {
     base.fill(i & 0xff, i * 3000, i * 3000 + 3000); // a different image each time: one more stripe
-    write(folder, `img-${String(i).padStart(4, '0')}.jpg`, await sharp(base, { raw: { width: 1000, height: 1000, channels: 3 } }).jpeg({ quality: 80 }).toBuffer());
+    write(
+      folder,
+      `img-${String(i).padStart(4, '0')}.jpg`,
+      await sharp(base, { raw: { width: 1000, height: 1000, channels: 3 } })
+        .jpeg({ quality: 80 })
+        .toBuffer(),
+    );
   }
 });
 
@@ -35,9 +43,14 @@ function countItems(lab: string): number {
 }
 
 /** Starts an import and sends `signal` once some images are committed; resolves with its exit. */
-function interruptImport(lab: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+function interruptImport(
+  lab: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'import', folder, '--lab', lab, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'import', folder, '--lab', lab, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('error', reject);
@@ -61,7 +74,12 @@ describe('an interrupted import', () => {
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(COUNT);
 
-    const resumed = await runCliJson<{ added: number; unchanged: number; errors: number; runId: number }>(['import', folder, '--lab', lab]);
+    const resumed = await runCliJson<{ added: number; unchanged: number; errors: number; runId: number }>([
+      'import',
+      folder,
+      '--lab',
+      lab,
+    ]);
     expect(resumed).toMatchObject({ added: COUNT - kept, unchanged: kept, errors: 0 });
     expect(countItems(lab)).toBe(COUNT);
     const l = Lab.open(lab, { readonly: true });

@@ -32,8 +32,21 @@ describe('importing the sample', () => {
     expect(info.errors).toBe(0);
 
     const second = await runCliJson<Record<string, number>>(['import', SAMPLE_DIR, '--lab', lab]);
-    expect(second).toMatchObject({ added: 0, updated: 0, duplicates: 0, unchanged: SAMPLE_ITEMS, missing: 0, captionsAdded: 0, captionsRemoved: 0, labelsSet: 0 });
-    expect(await runCliJson(['info', '--lab', lab])).toMatchObject({ items: info.items, captions: info.captions, splits: info.splits });
+    expect(second).toMatchObject({
+      added: 0,
+      updated: 0,
+      duplicates: 0,
+      unchanged: SAMPLE_ITEMS,
+      missing: 0,
+      captionsAdded: 0,
+      captionsRemoved: 0,
+      labelsSet: 0,
+    });
+    expect(await runCliJson(['info', '--lab', lab])).toMatchObject({
+      items: info.items,
+      captions: info.captions,
+      splits: info.splits,
+    });
   });
 
   it('stores model-input pixels and a thumbnail per distinct image', async () => {
@@ -43,7 +56,7 @@ describe('importing the sample', () => {
     expect(px).toHaveLength(SAMPLE_ITEMS - 1);
     for (const p of px) expect(p.n).toBe(p.size * p.size * 3);
     const thumb = lab.db.prepare('SELECT data FROM thumbnails LIMIT 1').get() as { data: Buffer };
-    expect((await sharp(thumb.data).metadata()).format).toBe('webp');
+    expect((await sharp(thumb.data).metadata()).format).toBe('jpeg');
     lab.close();
   });
 });
@@ -98,7 +111,10 @@ describe('incremental re-import', () => {
     expect(await importFolder(lab, dir, { captionsFile: captions })).toMatchObject({ captionsAdded: 2 });
     expect(await importFolder(lab, dir)).toMatchObject({ captionsAdded: 0, captionsRemoved: 0 });
     writeFileSync(captions, '{"file":"a.png","caption":"one"}\n{"file":"b.png","caption":"three"}\n');
-    expect(await importFolder(lab, dir, { captionsFile: captions })).toMatchObject({ captionsAdded: 1, captionsRemoved: 1 });
+    expect(await importFolder(lab, dir, { captionsFile: captions })).toMatchObject({
+      captionsAdded: 1,
+      captionsRemoved: 1,
+    });
     const texts = lab.db.prepare('SELECT text FROM captions ORDER BY text').all();
     expect(texts).toEqual([{ text: 'one' }, { text: 'three' }]);
     lab.close();
@@ -109,12 +125,28 @@ describe('formats and annotation sources', () => {
   it('reads every supported format, EXIF orientation, sidecars, folder labels and file-name captions', async () => {
     const dir = tempDir();
     const formats = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif'] as const;
-    for (const [i, f] of formats.entries()) write(dir, `${f}s/pic_${f}.${f === 'jpeg' ? 'jpg' : f === 'tiff' ? 'tif' : f}`, await makeImage(f, i + 10));
+    for (const [i, f] of formats.entries())
+      write(dir, `${f}s/pic_${f}.${f === 'jpeg' ? 'jpg' : f === 'tiff' ? 'tif' : f}`, await makeImage(f, i + 10));
     // 40×20 stored with EXIF orientation 6 (rotate 90°): shown as 20×40
-    write(dir, 'rotated/wide-photo.jpg', await sharp({ create: { width: 40, height: 20, channels: 3, background: '#c00' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer());
-    const grayAlpha = await sharp(Buffer.alloc(16 * 16 * 2, 128), { raw: { width: 16, height: 16, channels: 2 } }).png().toBuffer();
+    write(
+      dir,
+      'rotated/wide-photo.jpg',
+      await sharp({ create: { width: 40, height: 20, channels: 3, background: '#c00' } })
+        .jpeg()
+        .withMetadata({ orientation: 6 })
+        .toBuffer(),
+    );
+    const grayAlpha = await sharp(Buffer.alloc(16 * 16 * 2, 128), { raw: { width: 16, height: 16, channels: 2 } })
+      .png()
+      .toBuffer();
     write(dir, 'pngs/gray_alpha.png', grayAlpha);
-    write(dir, 'pngs/palette.png', await sharp(await makeImage('png', 77)).png({ palette: true, colours: 8 }).toBuffer());
+    write(
+      dir,
+      'pngs/palette.png',
+      await sharp(await makeImage('png', 77))
+        .png({ palette: true, colours: 8 })
+        .toBuffer(),
+    );
     write(dir, 'pngs/gray_alpha.txt', 'a grey square\nhalf transparent\n');
     const lab = Lab.open(join(tempDir(), 'f.lab'));
     const s = await importFolder(lab, dir, { labelFromFolder: true, captionFromFilename: true, split: 'train' });
@@ -126,10 +158,23 @@ describe('formats and annotation sources', () => {
            (SELECT group_concat(text, '|') FROM captions c WHERE c.item_id = i.id) AS captions
          FROM items i JOIN images im ON im.id = i.image_id LEFT JOIN labels l ON l.item_id = i.id ORDER BY i.path`,
       )
-      .all() as { path: string; format: string; width: number; height: number; label: string; split: string; captions: string }[];
+      .all() as {
+      path: string;
+      format: string;
+      width: number;
+      height: number;
+      label: string;
+      split: string;
+      captions: string;
+    }[];
     const byPath = Object.fromEntries(rows.map((r) => [r.path, r]));
     expect(new Set(rows.map((r) => r.format))).toEqual(new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'heif']));
-    expect(byPath['rotated/wide-photo.jpg']).toMatchObject({ width: 20, height: 40, label: 'rotated', captions: 'wide photo' });
+    expect(byPath['rotated/wide-photo.jpg']).toMatchObject({
+      width: 20,
+      height: 40,
+      label: 'rotated',
+      captions: 'wide photo',
+    });
     expect(byPath['pngs/gray_alpha.png'].captions.split('|').sort()).toEqual(['a grey square', 'half transparent']);
     expect(byPath['gifs/pic_gif.gif']).toMatchObject({ label: 'gifs', captions: 'pic gif', split: 'train' });
     lab.close();
@@ -142,7 +187,9 @@ describe('formats and annotation sources', () => {
     write(dir, 'labels.csv', 'file,value\na.png,3.5\nb.png,tall\n');
     const lab = Lab.open(join(tempDir(), 'n.lab'));
     const s = await importFolder(lab, dir, { labelType: 'number' });
-    expect(s.problems).toEqual([expect.objectContaining({ path: 'labels.csv', line: 3, reason: expect.stringMatching(/not a number/) })]);
+    expect(s.problems).toEqual([
+      expect.objectContaining({ path: 'labels.csv', line: 3, reason: expect.stringMatching(/not a number/) }),
+    ]);
     expect(labInfo(lab.db)).toMatchObject({ numericLabels: 1, unlabeled: 1 });
     lab.close();
   });
@@ -162,7 +209,11 @@ describe('bad input', () => {
     }
     const r = await runCli(['import', corpus.root, '--lab', lab, '--json'], asUser);
     expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { added: number; errors: number; problems: { path: string; line: number | null; reason: string; severity: string }[] };
+    const s = JSON.parse(r.stdout) as {
+      added: number;
+      errors: number;
+      problems: { path: string; line: number | null; reason: string; severity: string }[];
+    };
     expect(s.added).toBe(corpus.goodImages.length);
     for (const [path, reason] of Object.entries(corpus.expectedErrors)) {
       const p = s.problems.find((x) => x.path === path);
@@ -178,11 +229,23 @@ describe('bad input', () => {
     expect(csv(5)).toBeUndefined(); // a blank line is not a problem
 
     const db = Lab.open(lab, { readonly: true });
-    const captions = db.db.prepare("SELECT text FROM captions c JOIN items i ON i.id = c.item_id WHERE i.path = 'good/one.png' ORDER BY text").all();
+    const captions = db.db
+      .prepare(
+        "SELECT text FROM captions c JOIN items i ON i.id = c.item_id WHERE i.path = 'good/one.png' ORDER BY text",
+      )
+      .all();
     expect(captions).toEqual([{ text: 'second caption of the first' }, { text: 'the first picture' }]);
-    const stored = db.db.prepare('SELECT path, status, error FROM items WHERE status = ? ORDER BY path').all('error') as { path: string }[];
-    expect(stored.map((x) => x.path).sort()).toEqual(Object.keys(corpus.expectedErrors).filter((p) => p !== 'bad/loop').sort());
-    const errorsInLab = db.db.prepare('SELECT count(*) AS n FROM import_errors WHERE severity = ?').get('error') as { n: number };
+    const stored = db.db
+      .prepare('SELECT path, status, error FROM items WHERE status = ? ORDER BY path')
+      .all('error') as { path: string }[];
+    expect(stored.map((x) => x.path).sort()).toEqual(
+      Object.keys(corpus.expectedErrors)
+        .filter((p) => p !== 'bad/loop')
+        .sort(),
+    );
+    const errorsInLab = db.db.prepare('SELECT count(*) AS n FROM import_errors WHERE severity = ?').get('error') as {
+      n: number;
+    };
     expect(errorsInLab.n).toBe(s.errors);
     db.db.close();
 
