@@ -74,15 +74,21 @@ export function register(program: Command): void {
 
 function printSummary(labPath: string, s: ImportSummary): void {
   const out = process.stdout;
-  out.write(`${s.status === 'cancelled' ? 'Import stopped' : 'Imported'} ${s.root} into ${labPath} in ${s.seconds.toFixed(1)} s\n`);
+  out.write(
+    `${s.status === 'cancelled' ? 'Import stopped' : 'Imported'} ${s.root} into ${labPath} in ${s.seconds.toFixed(1)} s\n`,
+  );
   out.write(
     `  images found ${s.found}: ${s.added} new, ${s.updated} changed, ${s.duplicates} duplicates of stored content, ${s.unchanged} unchanged, ${s.missing} now missing\n`,
   );
-  out.write(`  captions +${s.captionsAdded} −${s.captionsRemoved}, labels set ${s.labelsSet}, removed ${s.labelsRemoved}\n`);
+  out.write(
+    `  captions +${s.captionsAdded} −${s.captionsRemoved}, labels set ${s.labelsSet}, removed ${s.labelsRemoved}\n`,
+  );
   if (s.problems.length) {
     out.write(`  ${s.errors} errors, ${s.warnings} warnings:\n`);
     for (const p of s.problems.slice(0, SHOWN_PROBLEMS)) {
-      out.write(`    ${p.severity === 'error' ? 'error  ' : 'warning'} ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}\n`);
+      out.write(
+        `    ${p.severity === 'error' ? 'error  ' : 'warning'} ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}\n`,
+      );
     }
     if (s.problems.length > SHOWN_PROBLEMS) {
       out.write(`    … and ${s.problems.length - SHOWN_PROBLEMS} more (nearlab info --json, or the Library view)\n`);

@@ -19,10 +19,14 @@ export function register(program: Command): void {
         }
         const out = process.stdout;
         out.write(`${lab.path}\n`);
-        out.write(`  items ${info.items} (${info.images} distinct images), captions ${info.captions}, missing files ${info.missing}\n`);
+        out.write(
+          `  items ${info.items} (${info.images} distinct images), captions ${info.captions}, missing files ${info.missing}\n`,
+        );
         out.write(`  splits: train ${info.splits.train}, val ${info.splits.val}, test ${info.splits.test}\n`);
         const classes = Object.entries(info.labels);
-        out.write(`  labels: ${classes.length} classes${info.numericLabels ? `, ${info.numericLabels} numeric` : ''}, ${info.unlabeled} unlabeled\n`);
+        out.write(
+          `  labels: ${classes.length} classes${info.numericLabels ? `, ${info.numericLabels} numeric` : ''}, ${info.unlabeled} unlabeled\n`,
+        );
         for (const [name, n] of classes) out.write(`    ${String(n).padStart(7)}  ${name}\n`);
         out.write(`  last import: ${info.errors} errors, ${info.warnings} warnings\n`);
       } finally {

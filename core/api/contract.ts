@@ -1,0 +1,269 @@
+/**
+ * The one API between the UI and core: every method, its parameters (validated with zod wherever
+ * they cross a process boundary: Electron IPC, the utility process, HTTP) and its result type.
+ * The Electron preload, the browser-mode HTTP server and the renderer all use this file; methods
+ * are added here first, then implemented in core/api/service.ts.
+ *
+ * Transport (see core/api/rpc.ts): a call is { method, params } → { ok: true, result } or
+ * { ok: false, error: { kind, message } }; events (job progress) are pushed as ApiEvent.
+ */
+import { z } from 'zod';
+import type { Progress } from '../data/progress.ts';
+import type { LabInfo } from '../store/info.ts';
+
+export const SPLIT = z.enum(['train', 'val', 'test']);
+
+const id = z.number().int().positive();
+export const LOSS = z.enum(['npair', 'triplet', 'contrastive']);
+export const METRIC = z.enum(['cosine', 'euclidean', 'sqeuclidean', 'l1']);
+/** An image given by the user: a lab item, or the bytes of a dropped or picked file (base64, ≤ 20 MB). */
+export const IMAGE = z.union([
+  z.object({ itemId: id }).strict(),
+  z.object({ base64: z.string().min(1).max(28_000_000), name: z.string().max(500).optional() }).strict(),
+]);
+export const QUERY = z.union([
+  z.object({ text: z.string().min(1).max(2000) }).strict(),
+  z.object({ image: IMAGE }).strict(),
+  /** Query arithmetic, e.g. `2:"red apple" - "green"` (image terms name lab item paths). */
+  z.object({ expression: z.string().min(1).max(4000) }).strict(),
+]);
+export const FILTERS = z
+  .object({ label: z.string().max(1000).optional(), split: SPLIT.optional(), folder: z.string().max(4096).optional() })
+  .strict();
+
+export const params = {
+  info: z.object({}).strict(),
+  listItems: z
+    .object({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+      split: SPLIT.optional(),
+      label: z.string().max(1000).optional(),
+      /** Words that must all appear in a caption or the path (case-insensitive). */
+      text: z.string().max(1000).optional(),
+    })
+    .strict(),
+  item: z.object({ id }).strict(),
+  importProblems: z.object({ limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+  startImport: z
+    .object({
+      folder: z.string().min(1).max(4096),
+      captionsFile: z.string().min(1).max(4096).optional(),
+      labelsFile: z.string().min(1).max(4096).optional(),
+      captionFromFilename: z.boolean().default(false),
+      labelFromFolder: z.boolean().default(false),
+      labelType: z.enum(['category', 'number']).default('category'),
+      split: SPLIT.optional(),
+      holdout: z.number().min(0).max(0.49).optional(),
+    })
+    .strict(),
+  sampleFolder: z.object({}).strict(),
+  jobs: z.object({}).strict(),
+  cancelJob: z.object({ jobId: z.string().min(1).max(100) }).strict(),
+
+  // Models and training (issue 3)
+  models: z.object({}).strict(),
+  modelHistory: z.object({ modelId: id }).strict(),
+  startTraining: z
+    .object({
+      loss: LOSS.default('npair'),
+      epochs: z.number().int().min(1).max(1000).optional(),
+      batch: z.number().int().min(2).max(1024).optional(),
+      dim: z.number().int().min(2).max(2048).optional(),
+      imageSize: z.number().int().min(16).max(96).optional(),
+      lr: z.number().positive().max(1).optional(),
+      seed: z.number().int().min(0).optional(),
+      /** Continue a cancelled or interrupted run from its last checkpoint. */
+      resumeModelId: id.optional(),
+    })
+    .strict(),
+
+  // Neighbours (issue 4). modelId defaults to the newest trained model.
+  search: z
+    .object({
+      query: QUERY,
+      k: z.number().int().min(1).max(1000).default(24),
+      /** What to return: images (text→image, image→image) or captions (image→text). */
+      target: z.enum(['image', 'caption']).default('image'),
+      modelId: id.optional(),
+      filters: FILTERS.default({}),
+    })
+    .strict(),
+  classify: z
+    .object({
+      image: IMAGE,
+      method: z.discriminatedUnion('kind', [
+        z
+          .object({
+            kind: z.literal('zero-shot'),
+            labels: z.array(z.string().min(1).max(200)).min(1).max(1000),
+            templates: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
+          })
+          .strict(),
+        z
+          .object({
+            kind: z.literal('knn'),
+            k: z.number().int().min(1).max(1000).default(5),
+            weights: z.enum(['uniform', 'distance']).default('uniform'),
+            metric: METRIC.default('cosine'),
+          })
+          .strict(),
+      ]),
+      modelId: id.optional(),
+    })
+    .strict(),
+  knnCurve: z
+    .object({ modelId: id.optional(), metric: METRIC.default('cosine'), maxK: z.number().int().min(1).max(200).default(50) })
+    .strict(),
+  evaluate: z.object({ modelId: id.optional(), split: SPLIT.default('test') }).strict(),
+  projection: z
+    .object({
+      modelId: id.optional(),
+      method: z.enum(['pca', 'umap']).default('pca'),
+      /** Images only, or images and their captions in the joint space. */
+      modality: z.enum(['image', 'both']).default('image'),
+      limit: z.number().int().min(10).max(20_000).default(3000),
+    })
+    .strict(),
+} as const;
+
+export type Methods = typeof params;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]>;
+export type ParsedParams<M extends MethodName> = z.output<Methods[M]>;
+
+export interface ItemSummary {
+  id: number;
+  path: string;
+  root: string;
+  split: 'train' | 'val' | 'test';
+  label: string | null;
+  value: number | null;
+  captions: string[];
+  width: number;
+  height: number;
+}
+
+export interface ItemDetail extends ItemSummary {
+  format: string;
+  bytes: number;
+  hash: string;
+  /** Other items with identical content. */
+  duplicates: { id: number; path: string }[];
+}
+
+export interface ProblemSummary {
+  runId: number;
+  root: string;
+  path: string;
+  line: number | null;
+  severity: 'error' | 'warning';
+  reason: string;
+}
+
+export type JobKind = 'import' | 'train' | 'embed';
+
+export interface JobState {
+  id: string;
+  kind: JobKind;
+  title: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: Progress | null;
+  /** Set when done: the job's own summary (e.g. an ImportSummary without its problem list). */
+  result: Record<string, unknown> | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface Results {
+  info: LabInfo & { lab: string };
+  listItems: { total: number; items: ItemSummary[] };
+  item: ItemDetail;
+  importProblems: { problems: ProblemSummary[]; total: number };
+  startImport: { jobId: string };
+  sampleFolder: { path: string; exists: boolean };
+  jobs: { jobs: JobState[] };
+  cancelJob: { cancelled: boolean };
+  models: { models: ModelSummary[] };
+  modelHistory: {
+    steps: { step: number; epoch: number; loss: number }[];
+    epochs: { epoch: number; t2i: RecallMetrics; i2t: RecallMetrics; loss: number }[];
+  };
+  startTraining: { jobId: string };
+  search: { modelId: number; results: SearchHit[] };
+  classify: { modelId: number; label: string; probabilities: Record<string, number>; neighbours: Neighbour[] };
+  knnCurve: { modelId: number; points: { k: number; accuracy: number }[]; bestK: number };
+  evaluate: {
+    modelId: number;
+    t2i: RecallMetrics;
+    i2t: RecallMetrics;
+    knnAccuracy: number | null;
+    zeroShotAccuracy: number | null;
+    confusion: { labels: string[]; matrix: number[][] } | null;
+  };
+  projection: {
+    modelId: number;
+    method: 'pca' | 'umap';
+    points: { x: number; y: number; kind: 'image' | 'caption'; itemId: number; label: string | null; text?: string }[];
+  };
+}
+
+export interface RecallMetrics {
+  r1: number;
+  r5: number;
+  r10: number;
+  medianRank: number;
+}
+
+export interface ModelSummary {
+  id: number;
+  name: string;
+  createdAt: string;
+  status: 'training' | 'done' | 'failed' | 'cancelled';
+  loss: z.infer<typeof LOSS>;
+  backend: string;
+  config: Record<string, unknown>;
+  epochsDone: number;
+  /** Validation metrics of the last epoch, when there was a val split. */
+  metrics: { t2i: RecallMetrics; i2t: RecallMetrics; knnAccuracy: number | null; zeroShotAccuracy: number | null } | null;
+  /** True when every live item and caption has an embedding from this model. */
+  embedded: boolean;
+}
+
+export interface SearchHit {
+  itemId: number;
+  path: string;
+  /** Cosine similarity in the model's joint space (higher is closer). */
+  score: number;
+  label: string | null;
+  /** The matching caption, for image→text. */
+  caption?: string;
+}
+
+export interface Neighbour {
+  itemId: number;
+  path: string;
+  distance: number;
+  label: string;
+}
+
+/** What the renderer calls: parameters as the caller writes them (defaults may be left out). */
+export type NearlabApi = { [M in MethodName]: (p: Params<M>) => Promise<Results[M]> };
+
+/** What core implements: parameters after validation, defaults filled in. */
+export type ApiHandlers = { [M in MethodName]: (p: ParsedParams<M>) => Promise<Results[M]> };
+
+export type ApiEvent = { type: 'job'; job: JobState } | { type: 'lab-changed' };
+
+/** Media served by custom protocol (Electron) or HTTP path (browser mode): thumbnails and original files. */
+export type MediaKind = 'thumb' | 'file';
+
+export interface ApiErrorBody {
+  kind: string;
+  message: string;
+}
+
+export function isMethod(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(params, name);
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { NearlabService } from '../../api/service.ts';
+import { startServer } from '../../server/server.ts';
+import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+
+/** Where `npm run build` puts the renderer. */
+export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+
+const serveOptions = commonOptions.extend({
+  port: numberArg('--port').pipe(z.number().int().min(0).max(65535)).default(0),
+});
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('browser mode: serve the lab UI and API on 127.0.0.1, behind a random token printed in the URL')
+    .option('--lab <file>', 'lab file')
+    .option('--port <n>', 'port (default: any free port)')
+    .option('--json', 'print one JSON object with the URL once listening')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(serveOptions, raw);
+      const lab = openLab(o.lab);
+      const service = new NearlabService(lab);
+      const server = await startServer({ service, staticDir: RENDERER_DIR, port: o.port });
+      if (o.json) printJson({ url: server.url, port: server.port, lab: lab.path });
+      else process.stdout.write(`Nearlab is serving ${lab.path}\nOpen ${server.url}\n(Ctrl-C stops it)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      service.jobManager.cancelAll();
+      await service.jobManager.idle();
+      await server.close();
+      lab.close();
+    });
+}
