@@ -267,3 +267,15 @@ export interface ApiErrorBody {
 export function isMethod(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(params, name);
 }
+
+/**
+ * What the Electron preload exposes as `window.nearlab` (contextBridge). The renderer checks for it
+ * and otherwise talks HTTP to `nearlab serve`. Media in Electron come from the `nearlab-media:`
+ * protocol: `nearlab-media://thumb/<itemId>` and `nearlab-media://file/<itemId>`.
+ */
+export interface NearlabBridge {
+  call(method: MethodName, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
+  subscribe(listener: (e: ApiEvent) => void): () => void;
+}
+
+export const MEDIA_SCHEME = 'nearlab-media';
