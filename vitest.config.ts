@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -16,7 +17,7 @@ export default defineConfig({
         },
       },
       // Svelte component specs (jsdom) beside each component.
-      'renderer/vitest.config.ts',
+      ...(existsSync('renderer/vitest.config.ts') ? ['renderer/vitest.config.ts'] : []),
     ],
   },
 });

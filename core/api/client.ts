@@ -5,7 +5,10 @@
 import type { ApiErrorBody, ApiEvent, MethodName, NearlabApi, Params, Results } from './contract.ts';
 
 export interface Transport {
-  call(method: MethodName, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
+  call(
+    method: MethodName,
+    params: unknown,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
   subscribe(listener: (e: ApiEvent) => void): () => void;
   mediaUrl(kind: 'thumb' | 'file', itemId: number): string;
 }

@@ -113,7 +113,11 @@ export const params = {
     })
     .strict(),
   knnCurve: z
-    .object({ modelId: id.optional(), metric: METRIC.default('cosine'), maxK: z.number().int().min(1).max(200).default(50) })
+    .object({
+      modelId: id.optional(),
+      metric: METRIC.default('cosine'),
+      maxK: z.number().int().min(1).max(200).default(50),
+    })
     .strict(),
   evaluate: z.object({ modelId: id.optional(), split: SPLIT.default('test') }).strict(),
   projection: z
@@ -226,7 +230,12 @@ export interface ModelSummary {
   config: Record<string, unknown>;
   epochsDone: number;
   /** Validation metrics of the last epoch, when there was a val split. */
-  metrics: { t2i: RecallMetrics; i2t: RecallMetrics; knnAccuracy: number | null; zeroShotAccuracy: number | null } | null;
+  metrics: {
+    t2i: RecallMetrics;
+    i2t: RecallMetrics;
+    knnAccuracy: number | null;
+    zeroShotAccuracy: number | null;
+  } | null;
   /** True when every live item and caption has an embedding from this model. */
   embedded: boolean;
 }
@@ -274,7 +283,10 @@ export function isMethod(name: string): name is MethodName {
  * protocol: `nearlab-media://thumb/<itemId>` and `nearlab-media://file/<itemId>`.
  */
 export interface NearlabBridge {
-  call(method: MethodName, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
+  call(
+    method: MethodName,
+    params: unknown,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorBody }>;
   subscribe(listener: (e: ApiEvent) => void): () => void;
 }
 

@@ -54,20 +54,22 @@ export class JobManager {
         }
       },
     };
-    run(ctx).then(
-      (result) => {
-        state.result = result;
-        state.status = controller.signal.aborted || result.status === 'cancelled' ? 'cancelled' : 'done';
-      },
-      (e: unknown) => {
-        state.error = (e as Error).message ?? String(e);
-        state.status = 'failed';
-      },
-    ).finally(() => {
-      state.finishedAt = new Date().toISOString();
-      this.emit(state);
-      onDone?.();
-    });
+    run(ctx)
+      .then(
+        (result) => {
+          state.result = result;
+          state.status = controller.signal.aborted || result.status === 'cancelled' ? 'cancelled' : 'done';
+        },
+        (e: unknown) => {
+          state.error = (e as Error).message ?? String(e);
+          state.status = 'failed';
+        },
+      )
+      .finally(() => {
+        state.finishedAt = new Date().toISOString();
+        this.emit(state);
+        onDone?.();
+      });
     return state.id;
   }
 

@@ -179,7 +179,9 @@ export class NearlabService implements ApiHandlers {
    */
   async originalFile(itemId: number): Promise<string | null> {
     const row = this.lab.db
-      .prepare(`SELECT i.path, i.path_raw, r.path AS root FROM items i JOIN roots r ON r.id = i.root_id WHERE i.id = ? AND i.status = 'ok'`)
+      .prepare(
+        `SELECT i.path, i.path_raw, r.path AS root FROM items i JOIN roots r ON r.id = i.root_id WHERE i.id = ? AND i.status = 'ok'`,
+      )
       .get(itemId) as { path: string; path_raw: Buffer | null; root: string } | undefined;
     if (!row || row.path_raw) return null;
     return confinedPath(row.root, row.path);

@@ -30,7 +30,12 @@ export type Refusal = { status: 403 | 401; reason: string };
  * sites' pages, and the token (in the URL printed at start, then a SameSite=Strict cookie or a
  * header) stops other local users and programs.
  */
-export function checkRequest(req: IncomingMessage, port: number, token: string, urlToken: string | null): Refusal | null {
+export function checkRequest(
+  req: IncomingMessage,
+  port: number,
+  token: string,
+  urlToken: string | null,
+): Refusal | null {
   const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   if (!allowedHosts.includes(req.headers.host ?? '')) return { status: 403, reason: 'foreign Host header' };
   const origin = req.headers.origin;

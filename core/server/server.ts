@@ -99,7 +99,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const [k, v] of Object.entries(securityHeaders(port))) res.setHeader(k, v);
     const refusal = checkRequest(req, port, token, url.searchParams.get('token'));
     if (refusal) {
-      send(res, refusal.status, `Nearlab refused this request: ${refusal.reason}. Open the URL that \`nearlab serve\` printed.\n`);
+      send(
+        res,
+        refusal.status,
+        `Nearlab refused this request: ${refusal.reason}. Open the URL that \`nearlab serve\` printed.\n`,
+      );
       return;
     }
     if (url.searchParams.has('token')) {
@@ -112,7 +116,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const text = await readBody(req);
         body = text ? JSON.parse(text) : {};
       } catch (e) {
-        return send(res, 400, JSON.stringify({ ok: false, error: { kind: 'bad-request', message: (e as Error).message } }), 'application/json');
+        return send(
+          res,
+          400,
+          JSON.stringify({ ok: false, error: { kind: 'bad-request', message: (e as Error).message } }),
+          'application/json',
+        );
       }
       const r = await dispatch(service, url.pathname.slice(5), body);
       return send(res, 200, JSON.stringify(r), 'application/json');
@@ -137,10 +146,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const st = await fs.stat(file).catch(() => null);
     if (!st?.isFile()) {
       const index = join(staticDir, 'index.html');
-      if (!existsSync(index)) return send(res, 500, `the renderer is not built (${index} is missing): run npm run build`);
+      if (!existsSync(index))
+        return send(res, 500, `the renderer is not built (${index} is missing): run npm run build`);
       return send(res, 404, 'not found');
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     createReadStream(file).pipe(res);
   }
 
@@ -149,7 +162,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const refusal = checkRequest(req, port, token, url.searchParams.get('token'));
     if (url.pathname !== '/events' || refusal) {
-      socket.write(`HTTP/1.1 ${refusal?.status ?? 404} ${refusal ? 'Refused' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 ${refusal?.status ?? 404} ${refusal ? 'Refused' : 'Not Found'}\r\nConnection: close\r\n\r\n`,
+      );
       socket.destroy();
       return;
     }
