@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Progress } from '../data/progress.ts';
 import type { LabInfo } from '../store/info.ts';
+import { theoryParams, type TheoryResults } from './theory-contract.ts';
 
 export const SPLIT = z.enum(['train', 'val', 'test']);
 
@@ -129,6 +130,8 @@ export const params = {
       limit: z.number().int().min(10).max(20_000).default(3000),
     })
     .strict(),
+
+  ...theoryParams,
 } as const;
 
 export type Methods = typeof params;
@@ -180,7 +183,7 @@ export interface JobState {
   finishedAt: string | null;
 }
 
-export interface Results {
+export interface Results extends TheoryResults {
   info: LabInfo & { lab: string };
   listItems: { total: number; items: ItemSummary[] };
   item: ItemDetail;

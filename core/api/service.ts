@@ -7,6 +7,7 @@ import type { Lab } from '../store/lab.ts';
 import type { ApiEvent, ApiHandlers, ItemDetail, ItemSummary, ParsedParams, Results } from './contract.ts';
 import { JobManager } from './jobs.ts';
 import { ApiError } from './rpc.ts';
+import { TheoryHandlers, type LabeledMatrix } from './theory-service.ts';
 
 export const SAMPLE_FOLDER = fileURLToPath(new URL('../../resources/sample', import.meta.url));
 
@@ -35,11 +36,12 @@ function toSummary(r: ItemRow): ItemSummary {
  * Core's implementation of the API over one open lab. Transports (Electron utility process,
  * HTTP server, tests) call it through `dispatch`, which validates parameters first.
  */
-export class NearlabService implements ApiHandlers {
+export class NearlabService extends TheoryHandlers implements ApiHandlers {
   readonly jobManager: JobManager;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
 
   constructor(readonly lab: Lab) {
+    super();
     this.jobManager = new JobManager((job) => this.emit({ type: 'job', job }));
   }
 
@@ -163,6 +165,9 @@ export class NearlabService implements ApiHandlers {
   }
   async projection(): Promise<Results['projection']> {
     return this.pending();
+  }
+  protected async latestImageEmbeddings(_limit: number): Promise<LabeledMatrix | null> {
+    return null;
   }
 
   /** Thumbnail bytes of an item, for the media protocol. */
