@@ -4,7 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { importFolder } from '../data/importer.ts';
 import { labInfo } from '../store/info.ts';
 import type { Lab } from '../store/lab.ts';
-import type { ApiEvent, ApiHandlers, ItemDetail, ItemSummary, ParsedParams, Results } from './contract.ts';
+import { RateMeter } from '../data/progress.ts';
+import { KnnError } from '../knn/index.ts';
+import type { TrainConfig } from '../model/config.ts';
+import { resolveConfig, train, type DeepPartial } from '../model/trainer.ts';
+import { SearchEngine, SearchError } from '../search/engine.ts';
+import {
+  embeddingCounts,
+  getModel,
+  latestModelId,
+  listModels,
+  modelEpochs,
+  modelSteps,
+  ModelNotFoundError,
+  readEmbeddings,
+} from '../store/models.ts';
+import type { ApiEvent, ApiHandlers, ItemDetail, ItemSummary, ModelSummary, ParsedParams, Results } from './contract.ts';
 import { JobManager } from './jobs.ts';
 import { ApiError } from './rpc.ts';
 import { TheoryHandlers, type LabeledMatrix } from './theory-service.ts';
@@ -28,6 +43,15 @@ const ITEM_COLUMNS = `i.id, i.path, r.path AS root, i.split, l.name AS label, l.
 const ITEM_FROM = `items i JOIN roots r ON r.id = i.root_id JOIN images im ON im.id = i.image_id
   LEFT JOIN labels l ON l.item_id = i.id`;
 
+function liveCounts(db: Lab['db']): { items: number; captions: number } {
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM items WHERE status = 'ok') AS items,
+        (SELECT count(*) FROM captions c JOIN items i ON i.id = c.item_id WHERE i.status = 'ok') AS captions`,
+    )
+    .get() as { items: number; captions: number };
+}
+
 function toSummary(r: ItemRow): ItemSummary {
   return { ...r, captions: r.captions ? (JSON.parse(r.captions) as string[]) : [] };
 }
@@ -40,8 +64,11 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
   readonly jobManager: JobManager;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
 
+  private readonly search_: SearchEngine;
+
   constructor(readonly lab: Lab) {
     super();
+    this.search_ = new SearchEngine(lab);
     this.jobManager = new JobManager((job) => this.emit({ type: 'job', job }));
   }
 
@@ -138,36 +165,129 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
     return { cancelled: this.jobManager.cancel(p.jobId) };
   }
 
-  // INTEGRATION PENDING: wired to core/model and core/knn by the lead before this lands.
-  private pending(): never {
-    throw new ApiError('failed', 'not wired yet');
-  }
   async models(): Promise<Results['models']> {
-    return this.pending();
+    const db = this.lab.db;
+    const models = listModels(db).map((m): ModelSummary => {
+      const rec = getModel(db, m.id);
+      const config = rec.config as TrainConfig;
+      const counts = embeddingCounts(db, m.id);
+      const live = liveCounts(db);
+      return {
+        id: m.id,
+        name: `#${m.id} ${config.loss.kind}`,
+        createdAt: m.createdAt,
+        status: m.status === 'running' ? 'training' : m.status,
+        loss: config.loss.kind,
+        backend: m.backend,
+        config: config as unknown as Record<string, unknown>,
+        epochsDone: m.epochsDone,
+        metrics: m.metrics ? { t2i: m.metrics.t2i, i2t: m.metrics.i2t, knnAccuracy: null, zeroShotAccuracy: null } : null,
+        embedded: counts.image >= live.items && counts.caption >= live.captions && live.items > 0,
+      };
+    });
+    return { models };
   }
-  async modelHistory(): Promise<Results['modelHistory']> {
-    return this.pending();
+
+  async modelHistory(p: ParsedParams<'modelHistory'>): Promise<Results['modelHistory']> {
+    const db = this.lab.db;
+    getModel(db, p.modelId);
+    return {
+      steps: modelSteps(db, p.modelId).map((s) => ({ step: s.step, epoch: s.epoch, loss: s.loss })),
+      epochs: modelEpochs(db, p.modelId)
+        .filter((e) => e.metrics)
+        .map((e) => ({ epoch: e.epoch, t2i: e.metrics!.t2i, i2t: e.metrics!.i2t, loss: e.trainLoss })),
+    };
   }
-  async startTraining(): Promise<Results['startTraining']> {
-    return this.pending();
+
+  async startTraining(p: ParsedParams<'startTraining'>): Promise<Results['startTraining']> {
+    const partial: DeepPartial<TrainConfig> = { loss: { kind: p.loss } };
+    if (p.epochs !== undefined) partial.epochs = p.epochs;
+    if (p.batch !== undefined) partial.batchSize = p.batch;
+    if (p.lr !== undefined) partial.lr = p.lr;
+    if (p.seed !== undefined) partial.seed = p.seed;
+    if (p.dim !== undefined || p.imageSize !== undefined) {
+      partial.model = { ...(p.dim !== undefined ? { dim: p.dim } : {}), ...(p.imageSize !== undefined ? { imageSize: p.imageSize } : {}) };
+    }
+    let config: TrainConfig;
+    try {
+      config = resolveConfig(partial);
+    } catch (e) {
+      throw new ApiError('bad-request', (e as Error).message);
+    }
+    const jobId = this.jobManager.start(
+      'train',
+      p.resumeModelId ? `Resume model ${p.resumeModelId}` : `Train (${p.loss})`,
+      async ({ signal, progress }) => {
+        const meter = new RateMeter();
+        const r = await train(this.lab, config, {
+          signal,
+          resume: p.resumeModelId,
+          onProgress: (t) => {
+            const base = meter.measure(`model ${t.modelId} ${t.phase}`, t.step, t.totalSteps);
+            progress({ ...base, rate: t.samplesPerSec, etaSeconds: t.etaSeconds, detail: { modelId: t.modelId, epoch: t.epoch, epochs: t.epochs, loss: t.loss, phase: t.phase } });
+          },
+        });
+        this.search_.invalidate();
+        return { modelId: r.modelId, status: r.status, backend: r.backend, seconds: r.seconds, samplesPerSec: r.samplesPerSec, metrics: r.metrics };
+      },
+      () => this.emit({ type: 'lab-changed' }),
+    );
+    return { jobId };
   }
-  async search(): Promise<Results['search']> {
-    return this.pending();
+
+  async search(p: ParsedParams<'search'>): Promise<Results['search']> {
+    return this.guard(() => this.search_.search(p.query, { k: p.k, target: p.target, modelId: p.modelId, filters: p.filters }));
   }
-  async classify(): Promise<Results['classify']> {
-    return this.pending();
+
+  async classify(p: ParsedParams<'classify'>): Promise<Results['classify']> {
+    const m = p.method;
+    return this.guard(() =>
+      m.kind === 'knn'
+        ? this.search_.classifyKnn(p.image, { k: m.k, weights: m.weights, metric: m.metric, modelId: p.modelId })
+        : this.search_.classifyZeroShot(p.image, { labels: m.labels, templates: m.templates, modelId: p.modelId }),
+    );
   }
-  async knnCurve(): Promise<Results['knnCurve']> {
-    return this.pending();
+
+  async knnCurve(p: ParsedParams<'knnCurve'>): Promise<Results['knnCurve']> {
+    return this.guard(async () => this.search_.knnCurve(p));
   }
-  async evaluate(): Promise<Results['evaluate']> {
-    return this.pending();
+
+  async evaluate(p: ParsedParams<'evaluate'>): Promise<Results['evaluate']> {
+    return this.guard(() => this.search_.evaluate(p));
   }
-  async projection(): Promise<Results['projection']> {
-    return this.pending();
+
+  async projection(p: ParsedParams<'projection'>): Promise<Results['projection']> {
+    return this.guard(async () => this.search_.projection(p));
   }
-  protected async latestImageEmbeddings(_limit: number): Promise<LabeledMatrix | null> {
-    return null;
+
+  /** Errors a user can fix come back as bad requests; anything else stays a failure. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof SearchError || e instanceof ModelNotFoundError || e instanceof KnnError) {
+        throw new ApiError('bad-request', (e as Error).message);
+      }
+      throw e;
+    }
+  }
+
+  protected async latestImageEmbeddings(limit: number): Promise<LabeledMatrix | null> {
+    const id = latestModelId(this.lab.db);
+    if (id === null) return null;
+    const emb = readEmbeddings(this.lab.db, id, 'image');
+    if (emb.ids.length === 0) return null;
+    const labels = new Map(
+      (this.lab.db.prepare('SELECT item_id, name FROM labels WHERE name IS NOT NULL').all() as { item_id: number; name: string }[]).map(
+        (r) => [r.item_id, r.name],
+      ),
+    );
+    const rows: number[] = [];
+    for (let r = 0; r < emb.ids.length && rows.length < limit; r++) if (labels.has(emb.ids[r])) rows.push(r);
+    const data = new Float32Array(rows.length * emb.dim);
+    rows.forEach((r, i) => data.set(emb.data.subarray(r * emb.dim, (r + 1) * emb.dim), i * emb.dim));
+    const itemIds = rows.map((r) => emb.ids[r]);
+    return { data, rows: rows.length, dim: emb.dim, itemIds, labels: itemIds.map((id) => labels.get(id) ?? null) };
   }
 
   /** Thumbnail bytes of an item, for the media protocol. */

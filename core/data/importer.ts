@@ -302,7 +302,7 @@ async function processImages(
     }
     if (bytes.length === 0) return { file, existing: row, error: 'empty file (0 bytes)' };
     // WebCrypto hashes on the libuv pool, keeping the main thread free to feed the decoders.
-    const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+    const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)).toString('hex');
     if (store.imageIdByHash(hash) !== null) return { file, existing: row, hash };
     let decode = decodes.get(hash);
     if (!decode) {

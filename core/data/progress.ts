@@ -6,6 +6,8 @@ export interface Progress {
   rate: number;
   /** Seconds left at the current rate, or null while unknown. */
   etaSeconds: number | null;
+  /** Job-specific facts for the UI (e.g. a training run's model id, epoch and loss). */
+  detail?: Record<string, string | number | null>;
 }
 
 /** Tracks throughput over a sliding window, so the rate follows the recent speed rather than the whole run's. */

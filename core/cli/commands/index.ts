@@ -1,7 +1,27 @@
 import type { Command } from 'commander';
+import { register as classifyCommand } from './classify.ts';
+import { register as embedCommand } from './embed.ts';
+import { register as evalCommand } from './eval.ts';
+import { register as exportCommand } from './export.ts';
 import { register as importCommand } from './import.ts';
 import { register as infoCommand } from './info.ts';
+import { register as knnCurveCommand } from './knn-curve.ts';
+import { register as modelsCommand } from './models.ts';
+import { register as searchCommand } from './search.ts';
 import { register as serveCommand } from './serve.ts';
+import { register as trainCommand } from './train.ts';
 
 /** Every `nearlab` command, in the order `nearlab --help` lists them. */
-export const commands: readonly ((program: Command) => void)[] = [importCommand, infoCommand, serveCommand];
+export const commands: readonly ((program: Command) => void)[] = [
+  importCommand,
+  infoCommand,
+  trainCommand,
+  modelsCommand,
+  embedCommand,
+  evalCommand,
+  searchCommand,
+  classifyCommand,
+  knnCurveCommand,
+  exportCommand,
+  serveCommand,
+];

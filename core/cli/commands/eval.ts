@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { evaluateModel, type EvalResult } from '../../model/evaluate.ts';
+import type { Lab } from '../../store/lab.ts';
+import { ModelNotFoundError } from '../../store/models.ts';
+import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+
+const evalOptions = commonOptions.extend({
+  model: numberArg('--model').pipe(z.number().int().positive()).optional(),
+  split: z.enum(['train', 'val', 'test']).default('test'),
+  k: numberArg('--k').pipe(z.number().int().positive()).default(5),
+  baseline: z.boolean().default(false),
+});
+
+export type EvalCommandOptions = z.infer<typeof evalOptions>;
+
+/** `nearlab eval` on an open lab. */
+export async function runEval(lab: Lab, o: Pick<EvalCommandOptions, 'model' | 'split' | 'k' | 'baseline'>): Promise<EvalResult> {
+  try {
+    return await evaluateModel(lab, o.model, { split: o.split, k: o.k, baseline: o.baseline });
+  } catch (e) {
+    if (e instanceof ModelNotFoundError) throw new CliError(e.message);
+    if (e instanceof Error && /split of this lab is empty/.test(e.message)) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('retrieval (and, with labels, zero-shot and k-NN) accuracy of a model on a split')
+    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--model <id>', 'model id (default: the newest finished model)')
+    .option('--split <split>', 'train, val or test (default test)')
+    .option('--k <k>', 'neighbours for k-NN accuracy (default 5)')
+    .option('--baseline', 'also report k-NN accuracy on raw pixels')
+    .option('--json', 'print one JSON object')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(evalOptions, raw);
+      const lab = openLab(o.lab, { create: false });
+      try {
+        const r = await runEval(lab, o);
+        if (o.json) {
+          printJson(r);
+          return;
+        }
+        const out = process.stdout;
+        out.write(`model ${r.modelId} on ${r.split}: ${r.images} images, ${r.captions} captions\n`);
+        out.write(`  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`);
+        out.write(`  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`);
+        if (r.zeroShotAccuracy !== undefined) out.write(`  zero-shot accuracy (${r.classes} label prompts)  ${pct(r.zeroShotAccuracy)}\n`);
+        if (r.knnAccuracy !== undefined) out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);
+        if (r.rawPixelKnnAccuracy !== undefined) out.write(`  k-NN accuracy on raw pixels  ${pct(r.rawPixelKnnAccuracy)}\n`);
+      } finally {
+        lab.close();
+      }
+    });
+}

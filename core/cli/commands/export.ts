@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { z } from 'zod';
+import type { Lab } from '../../store/lab.ts';
+import { readEmbeddings, resolveModelId } from '../../store/models.ts';
+import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+
+const exportOptions = commonOptions.extend({
+  out: z.string().min(1),
+  model: numberArg('--model').pipe(z.number().int().positive()).optional(),
+});
+
+/** Tabs and line breaks would break the TSV: replaced by spaces. */
+const cell = (v: string | number | null) => (v === null ? '' : String(v).replace(/[\t\r\n]+/g, ' '));
+
+/**
+ * The TensorFlow Embedding Projector's format: vectors.tsv (one row of numbers per point, no header)
+ * and metadata.tsv (a header, then one row per point in the same order). Images, then captions.
+ */
+export async function exportProjector(lab: Lab, modelId: number, dir: string): Promise<{ images: number; captions: number }> {
+  const db = lab.db;
+  const images = readEmbeddings(db, modelId, 'image');
+  const captions = readEmbeddings(db, modelId, 'caption');
+  if (images.ids.length === 0) throw new CliError(`model ${modelId} has no embeddings: run \`nearlab embed --model ${modelId}\``);
+  mkdirSync(dir, { recursive: true });
+  const vectors = createWriteStream(join(dir, 'vectors.tsv'));
+  const meta = createWriteStream(join(dir, 'metadata.tsv'));
+  meta.write('item\tpath\tmodality\tcaption\tlabel\tsplit\n');
+  const item = db.prepare(
+    `SELECT i.id, i.path, i.split, coalesce(l.name, l.value) AS label,
+       (SELECT text FROM captions c WHERE c.item_id = i.id ORDER BY c.id LIMIT 1) AS caption
+     FROM items i LEFT JOIN labels l ON l.item_id = i.id WHERE i.id = ?`,
+  );
+  const caption = db.prepare('SELECT item_id, text FROM captions WHERE id = ?');
+  const write = (m: typeof images, r: number) => vectors.write(`${Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim)).join('\t')}\n`);
+  for (let r = 0; r < images.ids.length; r++) {
+    const it = item.get(images.ids[r]) as { id: number; path: string; split: string; label: string | number | null; caption: string | null };
+    write(images, r);
+    meta.write(`${[it.id, it.path, 'image', it.caption, it.label, it.split].map(cell).join('\t')}\n`);
+  }
+  for (let r = 0; r < captions.ids.length; r++) {
+    const c = caption.get(captions.ids[r]) as { item_id: number; text: string };
+    const it = item.get(c.item_id) as { path: string; split: string; label: string | number | null };
+    write(captions, r);
+    meta.write(`${[c.item_id, it.path, 'caption', c.text, it.label, it.split].map(cell).join('\t')}\n`);
+  }
+  vectors.end();
+  meta.end();
+  await Promise.all([once(vectors, 'finish'), once(meta, 'finish')]);
+  return { images: images.ids.length, captions: captions.ids.length };
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description("write a model's embeddings in the TensorFlow Embedding Projector's format (vectors.tsv, metadata.tsv)")
+    .option('--lab <file>', 'lab file')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--model <id>', 'model (default: the newest)')
+    .option('--json', 'print one JSON object')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(exportOptions, raw);
+      const lab = openLab(o.lab, { create: false });
+      try {
+        const modelId = resolveModelId(lab.db, o.model);
+        const dir = resolve(o.out);
+        const n = await exportProjector(lab, modelId, dir);
+        if (o.json) return printJson({ model: modelId, out: dir, ...n });
+        process.stdout.write(`wrote ${n.images} image and ${n.captions} caption vectors of model ${modelId} to ${dir}\n`);
+      } finally {
+        lab.close();
+      }
+    });
+}

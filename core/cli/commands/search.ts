@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { SearchEngine, type Query } from '../../search/engine.ts';
+import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+
+const searchOptions = commonOptions
+  .extend({
+    text: z.string().min(1).optional(),
+    image: z.string().min(1).optional(),
+    query: z.string().min(1).optional(),
+    k: numberArg('-k').pipe(z.number().int().min(1).max(10_000)).default(10),
+    target: z.enum(['image', 'caption']).default('image'),
+    model: numberArg('--model').pipe(z.number().int().positive()).optional(),
+    label: z.string().optional(),
+    split: z.enum(['train', 'val', 'test']).optional(),
+    folder: z.string().optional(),
+  })
+  .refine((o) => [o.text, o.image, o.query].filter(Boolean).length === 1, {
+    message: 'give exactly one of --text, --image or --query',
+  });
+
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description('text→image, image→image or image→text search with a trained model')
+    .option('--lab <file>', 'lab file')
+    .option('--text <text>', 'find images matching this text')
+    .option('--image <path>', 'find images (or captions, with --target caption) similar to this image file')
+    .option('--query <expr>', 'query arithmetic, e.g. \'2:"red apple" + ./photo.png - "green"\'')
+    .option('-k, --k <n>', 'results (default 10)')
+    .option('--target <kind>', 'image (default) or caption (image→text)')
+    .option('--model <id>', 'model (default: the newest)')
+    .option('--label <name>', 'only items with this label')
+    .option('--split <split>', 'only items of this split')
+    .option('--folder <path>', 'only items under this folder (relative to the import root)')
+    .option('--json', 'print one JSON object')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(searchOptions, raw);
+      const lab = openLab(o.lab, { create: false });
+      const engine = new SearchEngine(lab, true);
+      try {
+        const query: Query = o.text ? { text: o.text } : o.image ? { image: { file: o.image } } : { expression: o.query! };
+        const r = await engine.search(query, {
+          k: o.k,
+          target: o.image && o.target === 'caption' ? 'caption' : o.target,
+          modelId: o.model,
+          filters: { label: o.label, split: o.split, folder: o.folder },
+        });
+        const results = r.results.map((h) => ({ item: h.itemId, path: h.path, score: h.score, label: h.label, ...(h.caption !== undefined ? { caption: h.caption } : {}) }));
+        if (o.json) return printJson({ model: r.modelId, results });
+        if (!results.length) throw new CliError('no results (do the filters leave any item?)');
+        for (const [i, h] of results.entries()) {
+          process.stdout.write(`${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`);
+        }
+      } finally {
+        engine.invalidate();
+        lab.close();
+      }
+    });
+}
