@@ -105,7 +105,9 @@ export class SearchEngine {
     if (!g) {
       const emb = readEmbeddings(this.lab.db, modelId, kind);
       if (emb.ids.length === 0) {
-        throw new SearchError(`model ${modelId} has no ${kind} embeddings yet: run \`nearlab embed --model ${modelId}\``);
+        throw new SearchError(
+          `model ${modelId} has no ${kind} embeddings yet: run \`nearlab embed --model ${modelId}\``,
+        );
       }
       g = { emb, m: matrix(emb.data, emb.ids.length, emb.dim) };
       this.galleries.set(key, g);
@@ -126,9 +128,9 @@ export class SearchEngine {
   }
 
   private itemByPath(path: string): number | null {
-    const row = this.lab.db.prepare(`SELECT id FROM items WHERE path = ? AND status = 'ok' ORDER BY id LIMIT 1`).get(path) as
-      | { id: number }
-      | undefined;
+    const row = this.lab.db
+      .prepare(`SELECT id FROM items WHERE path = ? AND status = 'ok' ORDER BY id LIMIT 1`)
+      .get(path) as { id: number } | undefined;
     return row?.id ?? null;
   }
 
@@ -191,7 +193,10 @@ export class SearchEngine {
       const itemId = this.itemByPath(t.value.replace(/^\.\//, ''));
       if (itemId !== null) vectors.push(await this.encodeImage(modelId, { itemId }));
       else if (this.allowFiles && existsSync(t.value)) vectors.push(await this.encodeImage(modelId, { file: t.value }));
-      else throw new SearchError(`image ${JSON.stringify(t.value)} is not an item of this lab${this.allowFiles ? ' nor a file' : ''}`);
+      else
+        throw new SearchError(
+          `image ${JSON.stringify(t.value)} is not an item of this lab${this.allowFiles ? ' nor a file' : ''}`,
+        );
     }
     return combineQuery(terms, vectors);
   }
@@ -229,7 +234,10 @@ export class SearchEngine {
           )
         : null;
     const itemOf = (id: number) => (captionInfo ? (captionInfo.get(id)?.item_id ?? -1) : id);
-    const result = topK(vector, g.m, Math.min(options.k, g.m.rows), { metric: 'cosine', filter: this.mask(g.emb.ids, options.filters ?? {}, itemOf) });
+    const result = topK(vector, g.m, Math.min(options.k, g.m.rows), {
+      metric: 'cosine',
+      filter: this.mask(g.emb.ids, options.filters ?? {}, itemOf),
+    });
     const rows = Array.from(result.indices).filter((r) => r >= 0);
     const info = this.items(rows.map((r) => itemOf(g.emb.ids[r])));
     const results: Hit[] = rows.map((r, i) => {
@@ -257,14 +265,23 @@ export class SearchEngine {
       const at = g.emb.rowOf.get(r.id)! * g.emb.dim;
       data.set(g.emb.data.subarray(at, at + g.emb.dim), i * g.emb.dim);
     });
-    return { m: matrix(data, picked.length, g.emb.dim), labels: picked.map((r) => r.name), itemIds: picked.map((r) => r.id) };
+    return {
+      m: matrix(data, picked.length, g.emb.dim),
+      labels: picked.map((r) => r.name),
+      itemIds: picked.map((r) => r.id),
+    };
   }
 
-  async classifyKnn(image: ImageRef, o: { k: number; weights: 'uniform' | 'distance'; metric: Metric; modelId?: number }) {
+  async classifyKnn(
+    image: ImageRef,
+    o: { k: number; weights: 'uniform' | 'distance'; metric: Metric; modelId?: number },
+  ) {
     const modelId = this.modelId(o.modelId);
     const query = await this.encodeImage(modelId, image);
     const lg = this.labeledGallery(modelId);
-    const p = new KnnClassifier().fit(lg.m, lg.labels, o.metric).predict(query, { k: o.k, weights: o.weights, metric: o.metric });
+    const p = new KnnClassifier()
+      .fit(lg.m, lg.labels, o.metric)
+      .predict(query, { k: o.k, weights: o.weights, metric: o.metric });
     const info = this.items(p.neighbours.map((n) => lg.itemIds[n.row]));
     return {
       modelId,
@@ -305,7 +322,10 @@ export class SearchEngine {
     const lg = this.labeledGallery(modelId);
     const maxK = Math.min(o.maxK, lg.m.rows - 1);
     if (maxK < 1) throw new SearchError('the KNN curve needs at least 2 labeled train items');
-    const curve = looKCurve(lg.m, lg.labels, { metric: o.metric, kValues: Array.from({ length: maxK }, (_, i) => i + 1) });
+    const curve = looKCurve(lg.m, lg.labels, {
+      metric: o.metric,
+      kValues: Array.from({ length: maxK }, (_, i) => i + 1),
+    });
     return { modelId, points: curve.curve.map((p) => ({ k: p.k, accuracy: p.accuracy })), bestK: curve.bestK };
   }
 
@@ -364,14 +384,23 @@ export class SearchEngine {
     type P = { kind: 'image' | 'caption'; itemId: number; label: string | null; text?: string; vector: Float32Array };
     const pts: P[] = imageRows.map((r) => {
       const it = info.get(img.emb.ids[r])!;
-      return { kind: 'image', itemId: it.id, label: it.label, vector: img.emb.data.subarray(r * img.emb.dim, (r + 1) * img.emb.dim) };
+      return {
+        kind: 'image',
+        itemId: it.id,
+        label: it.label,
+        vector: img.emb.data.subarray(r * img.emb.dim, (r + 1) * img.emb.dim),
+      };
     });
     if (o.modality === 'both') {
       const cap = this.gallery(modelId, 'caption');
       const captions = new Map(
-        (this.lab.db.prepare('SELECT id, item_id, text FROM captions').all() as { id: number; item_id: number; text: string }[]).map(
-          (c) => [c.id, c],
-        ),
+        (
+          this.lab.db.prepare('SELECT id, item_id, text FROM captions').all() as {
+            id: number;
+            item_id: number;
+            text: string;
+          }[]
+        ).map((c) => [c.id, c]),
       );
       const capRows = sample(cap.m.rows, o.limit - pts.length);
       const capInfo = this.items(capRows.map((r) => captions.get(cap.emb.ids[r])!.item_id));
@@ -393,14 +422,26 @@ export class SearchEngine {
     if (o.method === 'pca' || pts.length < 4) {
       xy = projectRows(pca2(X, pts.length, dim), X, pts.length);
     } else {
-      const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, pts.length - 1), minDist: 0.1, random: mulberry32(42) });
+      const umap = new UMAP({
+        nComponents: 2,
+        nNeighbors: Math.min(15, pts.length - 1),
+        minDist: 0.1,
+        random: mulberry32(42),
+      });
       const rows = pts.map((p) => Array.from(p.vector));
       xy = umap.fit(rows).flat();
     }
     return {
       modelId,
       method: o.method,
-      points: pts.map((p, i) => ({ x: xy[2 * i], y: xy[2 * i + 1], kind: p.kind, itemId: p.itemId, label: p.label, ...(p.text ? { text: p.text } : {}) })),
+      points: pts.map((p, i) => ({
+        x: xy[2 * i],
+        y: xy[2 * i + 1],
+        kind: p.kind,
+        itemId: p.itemId,
+        label: p.label,
+        ...(p.text ? { text: p.text } : {}),
+      })),
     };
   }
 }

@@ -13,7 +13,9 @@ const classifyOptions = commonOptions
     metric: z.enum(['cosine', 'euclidean', 'sqeuclidean', 'l1']).default('cosine'),
     model: numberArg('--model').pipe(z.number().int().positive()).optional(),
   })
-  .refine((o) => (o.zeroShot === undefined) !== (o.knn === undefined), { message: 'give either --zero-shot LABELS or --knn K' });
+  .refine((o) => (o.zeroShot === undefined) !== (o.knn === undefined), {
+    message: 'give either --zero-shot LABELS or --knn K',
+  });
 
 export function register(program: Command): void {
   program
@@ -22,7 +24,11 @@ export function register(program: Command): void {
     .option('--lab <file>', 'lab file')
     .requiredOption('--image <path>', 'image file to classify')
     .option('--zero-shot <labels>', 'comma-separated label names, e.g. "cat,dog,car"')
-    .option('--template <t>', 'prompt template with {} for the label (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--template <t>',
+      'prompt template with {} for the label (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--knn <k>', 'K nearest labeled train items')
     .option('--weights <w>', 'uniform (default) or distance')
     .option('--metric <m>', 'cosine (default), euclidean, sqeuclidean or l1')
@@ -37,13 +43,24 @@ export function register(program: Command): void {
         const r =
           o.knn !== undefined
             ? await engine.classifyKnn(image, { k: o.knn, weights: o.weights, metric: o.metric, modelId: o.model })
-            : await engine.classifyZeroShot(image, { labels: o.zeroShot!.split(','), templates: o.template, modelId: o.model });
-        const neighbours = r.neighbours.map((n) => ({ item: n.itemId, path: n.path, distance: n.distance, label: n.label }));
+            : await engine.classifyZeroShot(image, {
+                labels: o.zeroShot!.split(','),
+                templates: o.template,
+                modelId: o.model,
+              });
+        const neighbours = r.neighbours.map((n) => ({
+          item: n.itemId,
+          path: n.path,
+          distance: n.distance,
+          label: n.label,
+        }));
         if (o.json) return printJson({ model: r.modelId, label: r.label, probabilities: r.probabilities, neighbours });
         process.stdout.write(`${r.label}\n`);
         const ranked = Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]);
-        for (const [name, p] of ranked.slice(0, 10)) process.stdout.write(`  ${(100 * p).toFixed(1).padStart(5)}%  ${name}\n`);
-        for (const n of neighbours) process.stdout.write(`  neighbour ${n.distance.toFixed(3)}  ${n.path}  [${n.label}]\n`);
+        for (const [name, p] of ranked.slice(0, 10))
+          process.stdout.write(`  ${(100 * p).toFixed(1).padStart(5)}%  ${name}\n`);
+        for (const n of neighbours)
+          process.stdout.write(`  neighbour ${n.distance.toFixed(3)}  ${n.path}  [${n.label}]\n`);
       } finally {
         engine.invalidate();
         lab.close();

@@ -24,7 +24,7 @@ export async function runEmbed(lab: Lab, modelId?: number): Promise<EmbedLabResu
 export function register(program: Command): void {
   program
     .command('embed')
-    .description("embed every image and caption of the lab with a model (default: the newest) and store the vectors")
+    .description('embed every image and caption of the lab with a model (default: the newest) and store the vectors')
     .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
     .option('--model <id>', 'model id (see `nearlab models`)')
     .option('--json', 'print one JSON object')
@@ -34,7 +34,10 @@ export function register(program: Command): void {
       try {
         const r = await runEmbed(lab, o.model);
         if (o.json) printJson(r);
-        else process.stdout.write(`model ${r.modelId}: embedded ${r.images} images and ${r.captions} captions in ${r.seconds.toFixed(1)} s\n`);
+        else
+          process.stdout.write(
+            `model ${r.modelId}: embedded ${r.images} images and ${r.captions} captions in ${r.seconds.toFixed(1)} s\n`,
+          );
       } finally {
         lab.close();
       }

@@ -15,7 +15,10 @@ const evalOptions = commonOptions.extend({
 export type EvalCommandOptions = z.infer<typeof evalOptions>;
 
 /** `nearlab eval` on an open lab. */
-export async function runEval(lab: Lab, o: Pick<EvalCommandOptions, 'model' | 'split' | 'k' | 'baseline'>): Promise<EvalResult> {
+export async function runEval(
+  lab: Lab,
+  o: Pick<EvalCommandOptions, 'model' | 'split' | 'k' | 'baseline'>,
+): Promise<EvalResult> {
   try {
     return await evaluateModel(lab, o.model, { split: o.split, k: o.k, baseline: o.baseline });
   } catch (e) {
@@ -48,11 +51,18 @@ export function register(program: Command): void {
         }
         const out = process.stdout;
         out.write(`model ${r.modelId} on ${r.split}: ${r.images} images, ${r.captions} captions\n`);
-        out.write(`  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`);
-        out.write(`  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`);
-        if (r.zeroShotAccuracy !== undefined) out.write(`  zero-shot accuracy (${r.classes} label prompts)  ${pct(r.zeroShotAccuracy)}\n`);
-        if (r.knnAccuracy !== undefined) out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);
-        if (r.rawPixelKnnAccuracy !== undefined) out.write(`  k-NN accuracy on raw pixels  ${pct(r.rawPixelKnnAccuracy)}\n`);
+        out.write(
+          `  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`,
+        );
+        out.write(
+          `  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`,
+        );
+        if (r.zeroShotAccuracy !== undefined)
+          out.write(`  zero-shot accuracy (${r.classes} label prompts)  ${pct(r.zeroShotAccuracy)}\n`);
+        if (r.knnAccuracy !== undefined)
+          out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);
+        if (r.rawPixelKnnAccuracy !== undefined)
+          out.write(`  k-NN accuracy on raw pixels  ${pct(r.rawPixelKnnAccuracy)}\n`);
       } finally {
         lab.close();
       }

@@ -19,11 +19,16 @@ const cell = (v: string | number | null) => (v === null ? '' : String(v).replace
  * The TensorFlow Embedding Projector's format: vectors.tsv (one row of numbers per point, no header)
  * and metadata.tsv (a header, then one row per point in the same order). Images, then captions.
  */
-export async function exportProjector(lab: Lab, modelId: number, dir: string): Promise<{ images: number; captions: number }> {
+export async function exportProjector(
+  lab: Lab,
+  modelId: number,
+  dir: string,
+): Promise<{ images: number; captions: number }> {
   const db = lab.db;
   const images = readEmbeddings(db, modelId, 'image');
   const captions = readEmbeddings(db, modelId, 'caption');
-  if (images.ids.length === 0) throw new CliError(`model ${modelId} has no embeddings: run \`nearlab embed --model ${modelId}\``);
+  if (images.ids.length === 0)
+    throw new CliError(`model ${modelId} has no embeddings: run \`nearlab embed --model ${modelId}\``);
   mkdirSync(dir, { recursive: true });
   const vectors = createWriteStream(join(dir, 'vectors.tsv'));
   const meta = createWriteStream(join(dir, 'metadata.tsv'));
@@ -34,9 +39,16 @@ export async function exportProjector(lab: Lab, modelId: number, dir: string): P
      FROM items i LEFT JOIN labels l ON l.item_id = i.id WHERE i.id = ?`,
   );
   const caption = db.prepare('SELECT item_id, text FROM captions WHERE id = ?');
-  const write = (m: typeof images, r: number) => vectors.write(`${Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim)).join('\t')}\n`);
+  const write = (m: typeof images, r: number) =>
+    vectors.write(`${Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim)).join('\t')}\n`);
   for (let r = 0; r < images.ids.length; r++) {
-    const it = item.get(images.ids[r]) as { id: number; path: string; split: string; label: string | number | null; caption: string | null };
+    const it = item.get(images.ids[r]) as {
+      id: number;
+      path: string;
+      split: string;
+      label: string | number | null;
+      caption: string | null;
+    };
     write(images, r);
     meta.write(`${[it.id, it.path, 'image', it.caption, it.label, it.split].map(cell).join('\t')}\n`);
   }
@@ -55,7 +67,9 @@ export async function exportProjector(lab: Lab, modelId: number, dir: string): P
 export function register(program: Command): void {
   program
     .command('export')
-    .description("write a model's embeddings in the TensorFlow Embedding Projector's format (vectors.tsv, metadata.tsv)")
+    .description(
+      "write a model's embeddings in the TensorFlow Embedding Projector's format (vectors.tsv, metadata.tsv)",
+    )
     .option('--lab <file>', 'lab file')
     .requiredOption('--out <dir>', 'output folder')
     .option('--model <id>', 'model (default: the newest)')
@@ -68,7 +82,9 @@ export function register(program: Command): void {
         const dir = resolve(o.out);
         const n = await exportProjector(lab, modelId, dir);
         if (o.json) return printJson({ model: modelId, out: dir, ...n });
-        process.stdout.write(`wrote ${n.images} image and ${n.captions} caption vectors of model ${modelId} to ${dir}\n`);
+        process.stdout.write(
+          `wrote ${n.images} image and ${n.captions} caption vectors of model ${modelId} to ${dir}\n`,
+        );
       } finally {
         lab.close();
       }

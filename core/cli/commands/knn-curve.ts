@@ -25,7 +25,8 @@ export function register(program: Command): void {
         const r = new SearchEngine(lab).knnCurve({ modelId: o.model, metric: o.metric, maxK: o.maxK });
         if (o.json) return printJson({ model: r.modelId, metric: o.metric, bestK: r.bestK, points: r.points });
         process.stdout.write(`model ${r.modelId}, ${o.metric}: best K = ${r.bestK}\n`);
-        for (const p of r.points) process.stdout.write(`  K ${String(p.k).padStart(3)}  ${(100 * p.accuracy).toFixed(1)}%\n`);
+        for (const p of r.points)
+          process.stdout.write(`  K ${String(p.k).padStart(3)}  ${(100 * p.accuracy).toFixed(1)}%\n`);
       } finally {
         lab.close();
       }

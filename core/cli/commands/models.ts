@@ -15,8 +15,13 @@ export interface ModelListing extends ModelSummary {
 /** `nearlab models` on an open lab: every training run, newest first, with its validation metrics. */
 export function runModels(lab: Lab): ModelListing[] {
   return listModels(lab.db).map((m) => {
-    const config = getModel(lab.db, m.id).config as { loss?: { kind?: string; mining?: string }; model?: { dim?: number; imageSize?: number }; epochs?: number };
-    const loss = config.loss?.kind === 'triplet' ? `triplet/${config.loss.mining ?? 'semihard'}` : (config.loss?.kind ?? '?');
+    const config = getModel(lab.db, m.id).config as {
+      loss?: { kind?: string; mining?: string };
+      model?: { dim?: number; imageSize?: number };
+      epochs?: number;
+    };
+    const loss =
+      config.loss?.kind === 'triplet' ? `triplet/${config.loss.mining ?? 'semihard'}` : (config.loss?.kind ?? '?');
     return {
       ...m,
       loss,

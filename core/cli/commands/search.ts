@@ -39,18 +39,30 @@ export function register(program: Command): void {
       const lab = openLab(o.lab, { create: false });
       const engine = new SearchEngine(lab, true);
       try {
-        const query: Query = o.text ? { text: o.text } : o.image ? { image: { file: o.image } } : { expression: o.query! };
+        const query: Query = o.text
+          ? { text: o.text }
+          : o.image
+            ? { image: { file: o.image } }
+            : { expression: o.query! };
         const r = await engine.search(query, {
           k: o.k,
           target: o.image && o.target === 'caption' ? 'caption' : o.target,
           modelId: o.model,
           filters: { label: o.label, split: o.split, folder: o.folder },
         });
-        const results = r.results.map((h) => ({ item: h.itemId, path: h.path, score: h.score, label: h.label, ...(h.caption !== undefined ? { caption: h.caption } : {}) }));
+        const results = r.results.map((h) => ({
+          item: h.itemId,
+          path: h.path,
+          score: h.score,
+          label: h.label,
+          ...(h.caption !== undefined ? { caption: h.caption } : {}),
+        }));
         if (o.json) return printJson({ model: r.modelId, results });
         if (!results.length) throw new CliError('no results (do the filters leave any item?)');
         for (const [i, h] of results.entries()) {
-          process.stdout.write(`${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`);
+          process.stdout.write(
+            `${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`,
+          );
         }
       } finally {
         engine.invalidate();

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError, type TrainConfig } from '../../model/config.ts';
-import { train, TrainingDataError, TrainingError, type DeepPartial, type TrainProgress, type TrainResult } from '../../model/trainer.ts';
+import {
+  train,
+  TrainingDataError,
+  TrainingError,
+  type DeepPartial,
+  type TrainProgress,
+  type TrainResult,
+} from '../../model/trainer.ts';
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError, resumableModels } from '../../store/models.ts';
 import { createProgressBar } from '../progress-bar.ts';
@@ -51,7 +58,9 @@ function pct(x: number): string {
 /** One human line per finished epoch. */
 export function epochLine(p: TrainProgress): string {
   const m = p.metrics;
-  const val = m ? `  val t2i R@1 ${pct(m.t2i.r1)} R@5 ${pct(m.t2i.r5)}  i2t R@1 ${pct(m.i2t.r1)} R@5 ${pct(m.i2t.r5)}` : '';
+  const val = m
+    ? `  val t2i R@1 ${pct(m.t2i.r1)} R@5 ${pct(m.t2i.r5)}  i2t R@1 ${pct(m.i2t.r1)} R@5 ${pct(m.i2t.r5)}`
+    : '';
   return `epoch ${p.epoch}/${p.epochs}  loss ${p.loss?.toFixed(4) ?? '-'}  ${p.samplesPerSec.toFixed(1)} samples/s${val}`;
 }
 
@@ -69,7 +78,9 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
   if (resume === undefined) {
     const waiting = resumableModels(lab.db);
     if (waiting.length > 0) {
-      process.stderr.write(`note: model ${waiting[0].id} stopped before finishing; \`nearlab train --resume\` continues it\n`);
+      process.stderr.write(
+        `note: model ${waiting[0].id} stopped before finishing; \`nearlab train --resume\` continues it\n`,
+      );
     }
   }
   const bar = createProgressBar();
@@ -79,7 +90,10 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
       process.stderr.write(`${epochLine({ ...p, epoch: p.epoch })}\n`);
       return;
     }
-    const phase = p.phase === 'training' ? `model ${p.modelId} epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss?.toFixed(3) ?? '-'}` : p.phase;
+    const phase =
+      p.phase === 'training'
+        ? `model ${p.modelId} epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss?.toFixed(3) ?? '-'}`
+        : p.phase;
     bar.update({ phase, done: p.step, total: p.totalSteps, rate: p.samplesPerSec, etaSeconds: p.etaSeconds });
   };
   try {
@@ -88,7 +102,12 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
     return result;
   } catch (e) {
     bar.done();
-    if (e instanceof ConfigError || e instanceof TrainingDataError || e instanceof TrainingError || e instanceof ModelNotFoundError) {
+    if (
+      e instanceof ConfigError ||
+      e instanceof TrainingDataError ||
+      e instanceof TrainingError ||
+      e instanceof ModelNotFoundError
+    ) {
       throw new CliError(e.message);
     }
     throw e;
@@ -102,14 +121,22 @@ export function printTrainResult(r: TrainResult, json: boolean): void {
   }
   const out = process.stdout;
   if (r.status === 'cancelled') {
-    out.write(`model ${r.modelId}: cancelled after ${r.epochs.length} epochs; \`nearlab train --resume ${r.modelId}\` continues it\n`);
+    out.write(
+      `model ${r.modelId}: cancelled after ${r.epochs.length} epochs; \`nearlab train --resume ${r.modelId}\` continues it\n`,
+    );
     return;
   }
-  out.write(`model ${r.modelId}: trained ${r.epochs.length} epochs in ${r.seconds.toFixed(0)} s (${r.samplesPerSec.toFixed(1)} samples/s, ${r.backend})\n`);
+  out.write(
+    `model ${r.modelId}: trained ${r.epochs.length} epochs in ${r.seconds.toFixed(0)} s (${r.samplesPerSec.toFixed(1)} samples/s, ${r.backend})\n`,
+  );
   const m = r.metrics;
   if (m) {
-    out.write(`  val text→image  R@1 ${pct(m.t2i.r1)}  R@5 ${pct(m.t2i.r5)}  R@10 ${pct(m.t2i.r10)}  median rank ${m.t2i.medianRank}\n`);
-    out.write(`  val image→text  R@1 ${pct(m.i2t.r1)}  R@5 ${pct(m.i2t.r5)}  R@10 ${pct(m.i2t.r10)}  median rank ${m.i2t.medianRank}\n`);
+    out.write(
+      `  val text→image  R@1 ${pct(m.t2i.r1)}  R@5 ${pct(m.t2i.r5)}  R@10 ${pct(m.t2i.r10)}  median rank ${m.t2i.medianRank}\n`,
+    );
+    out.write(
+      `  val image→text  R@1 ${pct(m.i2t.r1)}  R@5 ${pct(m.i2t.r5)}  R@10 ${pct(m.i2t.r10)}  median rank ${m.i2t.medianRank}\n`,
+    );
   }
   out.write(`  embedded ${r.embedded.images} images and ${r.embedded.captions} captions\n`);
 }
