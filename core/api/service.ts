@@ -24,7 +24,9 @@ import { JobManager } from './jobs.ts';
 import { ApiError } from './rpc.ts';
 import { TheoryHandlers, type LabeledMatrix } from './theory-service.ts';
 
-export const SAMPLE_FOLDER = fileURLToPath(new URL('../../resources/sample', import.meta.url));
+/** resources/sample; the packaged app sets NEARLAB_SAMPLE_DIR to its unpacked copy. */
+export const SAMPLE_FOLDER =
+  process.env.NEARLAB_SAMPLE_DIR || fileURLToPath(new URL('../../resources/sample', import.meta.url));
 
 interface ItemRow {
   id: number;
