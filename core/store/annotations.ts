@@ -6,7 +6,9 @@ export type LabelValue = { name: string; value: null } | { name: null; value: nu
 
 /** The live items (status ok) of an import root. */
 export function liveItemsOfRoot(db: Db, rootId: number): Set<number> {
-  const rows = db.prepare<[number], { id: number }>("SELECT id FROM items WHERE root_id = ? AND status = 'ok'").all(rootId);
+  const rows = db
+    .prepare<[number], { id: number }>("SELECT id FROM items WHERE root_id = ? AND status = 'ok'")
+    .all(rootId);
   return new Set(rows.map((r) => r.id));
 }
 

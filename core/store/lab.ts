@@ -95,7 +95,8 @@ function checkExisting(file: string): boolean {
   } finally {
     closeSync(fd);
   }
-  if (head.toString('latin1') !== SQLITE_MAGIC) throw new LabOpenError(file, 'is not a Nearlab lab (not an SQLite database)');
+  if (head.toString('latin1') !== SQLITE_MAGIC)
+    throw new LabOpenError(file, 'is not a Nearlab lab (not an SQLite database)');
   return true;
 }
 
@@ -109,7 +110,10 @@ function verifyLab(db: Db, file: string): void {
     }
   }
   if (version > migrations.length) {
-    throw new LabOpenError(file, `was written by a newer Nearlab (schema ${version}; this one knows ${migrations.length})`);
+    throw new LabOpenError(
+      file,
+      `was written by a newer Nearlab (schema ${version}; this one knows ${migrations.length})`,
+    );
   }
 }
 

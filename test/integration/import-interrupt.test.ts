@@ -13,7 +13,13 @@ let folder: string;
 beforeAll(async () => {
   folder = tempDir('nearlab-big-');
   const base = await sharp({
-    create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+    create: {
+      width: 1000,
+      height: 1000,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 60 },
+    },
   })
     .raw()
     .toBuffer();
