@@ -2,17 +2,17 @@
  * Benchmark: heavy Theory-lab requests on the main thread ('never') against the worker pool
  * ('auto'), side by side in one run. Reports the wall time and the longest event-loop stall seen by
  * a 5 ms ticker while the request runs: the stall is what the worker removes. Timings are noisy on a
- * shared machine; read the ratios. Run: npx tsx core/api/theory-bench.ts
+ * shared machine; read the ratios. Run: npm run bench:theory
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importFolder } from '../data/importer.ts';
-import { Lab } from '../store/lab.ts';
-import type { MethodName, Params } from './contract.ts';
-import { dispatch } from './rpc.ts';
-import { NearlabService } from './service.ts';
+import { importFolder } from '../../core/data/importer.ts';
+import { Lab } from '../../core/store/lab.ts';
+import type { MethodName, Params } from '../../core/api/contract.ts';
+import { dispatch } from '../../core/api/rpc.ts';
+import { NearlabService } from '../../core/api/service.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../resources/sample', import.meta.url));
 
