@@ -249,8 +249,11 @@ export class SearchEngine {
     return { modelId, results };
   }
 
-  /** Train items with a category label and their image embeddings: the labeled gallery for KNN. */
-  private labeledGallery(modelId: number): { m: Matrix; labels: string[]; itemIds: number[] } {
+  /**
+   * Train items with a category label and their image embeddings: the labeled gallery for KNN. A
+   * query that is itself a lab item is left out, so it does not vote for its own label.
+   */
+  private labeledGallery(modelId: number, exclude?: number): { m: Matrix; labels: string[]; itemIds: number[] } {
     const g = this.gallery(modelId, 'image');
     const rows = this.lab.db
       .prepare(
@@ -258,7 +261,7 @@ export class SearchEngine {
          WHERE i.status = 'ok' AND i.split = 'train' AND l.name IS NOT NULL ORDER BY i.id`,
       )
       .all() as { id: number; name: string }[];
-    const picked = rows.filter((r) => g.emb.rowOf.has(r.id));
+    const picked = rows.filter((r) => g.emb.rowOf.has(r.id) && r.id !== exclude);
     if (picked.length === 0) throw new SearchError('no labeled train items with embeddings: import labels, then embed');
     const data = new Float32Array(picked.length * g.emb.dim);
     picked.forEach((r, i) => {
@@ -278,7 +281,7 @@ export class SearchEngine {
   ) {
     const modelId = this.modelId(o.modelId);
     const query = await this.encodeImage(modelId, image);
-    const lg = this.labeledGallery(modelId);
+    const lg = this.labeledGallery(modelId, 'itemId' in image ? image.itemId : undefined);
     const p = new KnnClassifier()
       .fit(lg.m, lg.labels, o.metric)
       .predict(query, { k: o.k, weights: o.weights, metric: o.metric });

@@ -1,0 +1,38 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { makeJob } from '../testing/fake-core.ts';
+import JobProgress from './JobProgress.svelte';
+
+describe('JobProgress', () => {
+  it('cancels its job and shows a failed cancel', async () => {
+    const oncancel = vi.fn(async () => {
+      throw new Error('no such job');
+    });
+    const job = makeJob({
+      id: 'j7',
+      kind: 'train',
+      title: 'Train npair',
+      progress: {
+        phase: 'model 3 train',
+        done: 64,
+        total: 512,
+        rate: 320,
+        etaSeconds: 14,
+        detail: { modelId: 3, epoch: 1, epochs: 2, loss: 2.3456 },
+      },
+    });
+    render(JobProgress, { props: { job, oncancel } });
+    const text = screen.getByTestId('progress-text').textContent;
+    expect(text).toContain('64 / 512 steps');
+    expect(text).toContain('320 samples/s');
+    expect(screen.getByTestId('job-detail').textContent?.replace(/\s+/g, ' ')).toBe('epoch 2/2 · loss 2.346');
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel Train npair' }));
+    expect(oncancel).toHaveBeenCalledWith('j7');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('no such job'));
+  });
+
+  it('offers no cancel for a finished job', () => {
+    render(JobProgress, { props: { job: makeJob({ status: 'done' }), oncancel: async () => {} } });
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});

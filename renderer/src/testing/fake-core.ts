@@ -1,0 +1,173 @@
+import { createClient, type NearlabClient, type Transport } from '../../../core/api/client.ts';
+import type { ApiEvent, ItemSummary, JobState, MethodName, Params, Results } from '../../../core/api/contract.ts';
+import type { AppContext } from '../lib/app-context.ts';
+import { APP_CONTEXT } from '../lib/app-context.ts';
+import { ItemCache } from '../lib/items.svelte.ts';
+import { JobsStore } from '../lib/jobs.svelte.ts';
+import { LabStore } from '../lib/lab.svelte.ts';
+import { ModelsStore } from '../lib/models.svelte.ts';
+import { Router } from '../lib/router.svelte.ts';
+
+export type Handlers = { [M in MethodName]?: (p: Params<M>) => Results[M] | Promise<Results[M]> };
+
+/** A core that answers from handlers and records every call, for component specs. */
+export class FakeCore {
+  readonly calls: { method: MethodName; params: unknown }[] = [];
+  readonly listeners = new Set<(e: ApiEvent) => void>();
+  readonly transport: Transport;
+  readonly client: NearlabClient;
+
+  constructor(public handlers: Handlers = {}) {
+    this.transport = {
+      call: async (method, params) => {
+        this.calls.push({ method, params });
+        const h = this.handlers[method] as ((p: unknown) => unknown) | undefined;
+        if (!h) return { ok: false, error: { kind: 'failed', message: `no fake for ${method}` } };
+        try {
+          return { ok: true, result: await h(params) };
+        } catch (e) {
+          return { ok: false, error: { kind: 'failed', message: (e as Error).message } };
+        }
+      },
+      subscribe: (l) => {
+        this.listeners.add(l);
+        return () => this.listeners.delete(l);
+      },
+      mediaUrl: (kind, id) => `/media/${kind}/${id}`,
+    };
+    this.client = createClient(this.transport);
+  }
+
+  emit(e: ApiEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** The params of every call of one method, oldest first. */
+  paramsOf<M extends MethodName>(method: M): Params<M>[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.params as Params<M>);
+  }
+
+  lastParams<M extends MethodName>(method: M): Params<M> | undefined {
+    const all = this.paramsOf(method);
+    return all[all.length - 1];
+  }
+}
+
+/** The stores of the app on a fake core, started as App starts them. */
+export function fakeApp(core: FakeCore): { app: AppContext; context: Map<symbol, AppContext>; stop: () => void } {
+  const app: AppContext = {
+    client: core.client,
+    router: new Router(),
+    lab: new LabStore(core.client),
+    jobs: new JobsStore(core.client),
+    models: new ModelsStore(core.client),
+    items: new ItemCache(core.client),
+  };
+  const stops = [app.lab.start(), app.jobs.start(), app.models.start()];
+  return { app, context: new Map([[APP_CONTEXT, app]]), stop: () => stops.forEach((s) => s()) };
+}
+
+const LABELS = ['Animals', 'Flags', 'Food'];
+
+export function makeItems(n: number): ItemSummary[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    path: `images/item-${i + 1}.png`,
+    root: '/data/sample',
+    split: (['train', 'train', 'val', 'test'] as const)[i % 4],
+    label: LABELS[i % LABELS.length],
+    value: null,
+    captions: [`caption of item ${i + 1}`],
+    width: 64,
+    height: 64,
+  }));
+}
+
+export function makeInfo(items: ItemSummary[], lab = '/tmp/test.lab'): Results['info'] {
+  const labels: Record<string, number> = {};
+  for (const it of items) if (it.label) labels[it.label] = (labels[it.label] ?? 0) + 1;
+  const splits = { train: 0, val: 0, test: 0 };
+  for (const it of items) splits[it.split]++;
+  return {
+    lab,
+    items: items.length,
+    images: items.length,
+    captions: items.length,
+    labels,
+    numericLabels: 0,
+    unlabeled: 0,
+    splits,
+    errors: 0,
+    warnings: 0,
+    missing: 0,
+    roots: [],
+  };
+}
+
+/** listItems over a fixed list, filtering as core does. */
+export function listFrom(items: ItemSummary[]) {
+  return (p: Params<'listItems'>): Results['listItems'] => {
+    const words = (p.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const hits = items.filter(
+      (it) =>
+        (!p.split || it.split === p.split) &&
+        (p.label === undefined || it.label === p.label) &&
+        words.every((w) => it.path.toLowerCase().includes(w) || it.captions.some((c) => c.toLowerCase().includes(w))),
+    );
+    const offset = p.offset ?? 0;
+    return { total: hits.length, items: hits.slice(offset, offset + (p.limit ?? 200)) };
+  };
+}
+
+export function makeJob(over: Partial<JobState> = {}): JobState {
+  return {
+    id: 'job-1',
+    kind: 'import',
+    title: 'Import /data/sample',
+    status: 'running',
+    progress: null,
+    result: null,
+    error: null,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: null,
+    ...over,
+  };
+}
+
+export function makeModel(
+  id: number,
+  over: Partial<Results['models']['models'][number]> = {},
+): Results['models']['models'][number] {
+  return {
+    id,
+    name: `run-${id}`,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    status: 'done',
+    loss: 'npair',
+    backend: 'wasm',
+    config: { dim: 32, batch: 16, imageSize: 32, lr: 0.001 },
+    epochsDone: 2,
+    metrics: null,
+    embedded: true,
+    ...over,
+  };
+}
+
+/** A core with a lab of `n` items and no models, jobs or problems. */
+export function labCore(n: number, extra: Handlers = {}): { core: FakeCore; items: ItemSummary[] } {
+  const items = makeItems(n);
+  const core = new FakeCore({
+    info: () => makeInfo(items),
+    listItems: listFrom(items),
+    jobs: () => ({ jobs: [] }),
+    models: () => ({ models: [] }),
+    importProblems: () => ({ problems: [], total: 0 }),
+    item: (p) => {
+      const it = items.find((i) => i.id === p.id);
+      if (!it) throw new Error(`no item ${p.id}`);
+      return { ...it, format: 'png', bytes: 100, hash: 'h', duplicates: [] };
+    },
+    ...extra,
+  });
+  return { core, items };
+}

@@ -1,0 +1,121 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Params, Results } from '../../../../core/api/contract.ts';
+import { fakeApp, labCore, makeModel } from '../../testing/fake-core.ts';
+import SearchView from './SearchView.svelte';
+
+let stop = () => {};
+afterEach(() => {
+  stop();
+  window.location.hash = '';
+});
+
+function searchCore() {
+  return labCore(10, {
+    models: () => ({ models: [makeModel(3)] }),
+    search: (p: Params<'search'>): Results['search'] => ({
+      modelId: 3,
+      results: [4, 7].map((id, i) => ({
+        itemId: id,
+        path: `images/item-${id}.png`,
+        score: 0.9 - i * 0.2,
+        label: 'Flags',
+        ...(p.target === 'caption' ? { caption: `caption of item ${id}` } : {}),
+      })),
+    }),
+  }).core;
+}
+
+function show(core: ReturnType<typeof searchCore>) {
+  const app = fakeApp(core);
+  stop = app.stop;
+  return render(SearchView, { context: app.context, props: { debounceMs: 20 } });
+}
+
+describe('SearchView', () => {
+  it('searches as you type, once the typing settles, and shows each similarity', async () => {
+    const core = searchCore();
+    show(core);
+    const box = await screen.findByRole('searchbox', { name: 'Search text' });
+    await fireEvent.input(box, { target: { value: 'red' } });
+    await fireEvent.input(box, { target: { value: 'red apple' } });
+    await waitFor(() => expect(core.paramsOf('search')).toHaveLength(1));
+    expect(core.lastParams('search')).toEqual({ query: { text: 'red apple' }, k: 24, target: 'image', filters: {} });
+    const results = await screen.findByRole('list', { name: 'Image results' });
+    expect(within(results).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(results).getByLabelText('similarity 0.900')).toBeTruthy();
+    await waitFor(() => expect(within(results).getByText('caption of item 4')).toBeTruthy());
+  });
+
+  it('sends the filters and the number of results', async () => {
+    const core = searchCore();
+    show(core);
+    await fireEvent.input(await screen.findByRole('searchbox', { name: 'Search text' }), { target: { value: 'flag' } });
+    await fireEvent.change(screen.getByLabelText('Label'), { target: { value: 'Flags' } });
+    await fireEvent.change(screen.getByLabelText('Split'), { target: { value: 'test' } });
+    await fireEvent.change(screen.getByLabelText('Results'), { target: { value: '48' } });
+    await waitFor(() =>
+      expect(core.lastParams('search')).toEqual({
+        query: { text: 'flag' },
+        k: 48,
+        target: 'image',
+        filters: { label: 'Flags', split: 'test' },
+      }),
+    );
+  });
+
+  it('searches with a clicked result (image → image) and shows captions for image → text', async () => {
+    const core = searchCore();
+    show(core);
+    await fireEvent.input(await screen.findByRole('searchbox', { name: 'Search text' }), { target: { value: 'x' } });
+    const results = await screen.findByRole('list', { name: 'Image results' });
+    await fireEvent.click(within(results).getAllByRole('button')[1]);
+    await waitFor(() =>
+      expect(core.lastParams('search')).toMatchObject({ query: { image: { itemId: 7 } }, target: 'image' }),
+    );
+    expect((screen.getByRole('radio', { name: 'Image → image' }) as HTMLInputElement).checked).toBe(true);
+
+    await fireEvent.click(screen.getByRole('radio', { name: 'Image → text' }));
+    await waitFor(() =>
+      expect(core.lastParams('search')).toMatchObject({ query: { image: { itemId: 7 } }, target: 'caption' }),
+    );
+    const captions = await screen.findByRole('list', { name: 'Caption results' });
+    expect(within(captions).getByText('caption of item 4')).toBeTruthy();
+  });
+
+  it('sends query arithmetic as an expression', async () => {
+    const core = searchCore();
+    show(core);
+    await fireEvent.click(await screen.findByRole('radio', { name: 'Query arithmetic' }));
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Query expression' }), {
+      target: { value: '2:"red apple" - "green"' },
+    });
+    await waitFor(() =>
+      expect(core.lastParams('search')).toMatchObject({ query: { expression: '2:"red apple" - "green"' } }),
+    );
+  });
+
+  it('starts from the item in the route', async () => {
+    window.location.hash = '#/search?item=5';
+    const core = searchCore();
+    show(core);
+    await waitFor(() => expect(core.lastParams('search')).toMatchObject({ query: { image: { itemId: 5 } } }));
+  });
+
+  it('shows search errors, and asks for a model when there is none', async () => {
+    const core = searchCore();
+    core.handlers.search = () => {
+      throw new Error('the query is empty');
+    };
+    show(core);
+    await fireEvent.input(await screen.findByRole('searchbox', { name: 'Search text' }), { target: { value: 'q' } });
+    expect((await screen.findByRole('alert')).textContent).toContain('Search failed: the query is empty');
+    stop();
+
+    const empty = labCore(3).core;
+    document.body.innerHTML = '';
+    show(empty);
+    expect(await screen.findByText('No trained model yet')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Train a model' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,7 @@
+import type { ParsedParams } from '../../../../core/api/contract.ts';
+
+/** A metric of the plane as the API takes it. */
+export type PlaneMetric = ParsedParams<'theoryRegions'>['metric'];
+
+/** A dataset generator as the API takes it. */
+export type Shape = ParsedParams<'theoryDataset'>['shape'];
