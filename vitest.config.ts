@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -17,7 +16,7 @@ export default defineConfig({
         },
       },
       // Svelte component specs (jsdom) beside each component.
-      ...(existsSync('renderer/vitest.config.ts') ? ['renderer/vitest.config.ts'] : []),
+      'renderer/vitest.config.ts',
     ],
   },
 });
