@@ -19,7 +19,15 @@ import {
   ModelNotFoundError,
   readEmbeddings,
 } from '../store/models.ts';
-import type { ApiEvent, ApiHandlers, ItemDetail, ItemSummary, ModelSummary, ParsedParams, Results } from './contract.ts';
+import type {
+  ApiEvent,
+  ApiHandlers,
+  ItemDetail,
+  ItemSummary,
+  ModelSummary,
+  ParsedParams,
+  Results,
+} from './contract.ts';
 import { JobManager } from './jobs.ts';
 import { ApiError } from './rpc.ts';
 import { TheoryHandlers, type LabeledMatrix } from './theory-service.ts';
@@ -183,7 +191,9 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
         backend: m.backend,
         config: config as unknown as Record<string, unknown>,
         epochsDone: m.epochsDone,
-        metrics: m.metrics ? { t2i: m.metrics.t2i, i2t: m.metrics.i2t, knnAccuracy: null, zeroShotAccuracy: null } : null,
+        metrics: m.metrics
+          ? { t2i: m.metrics.t2i, i2t: m.metrics.i2t, knnAccuracy: null, zeroShotAccuracy: null }
+          : null,
         embedded: counts.image >= live.items && counts.caption >= live.captions && live.items > 0,
       };
     });
@@ -208,7 +218,10 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
     if (p.lr !== undefined) partial.lr = p.lr;
     if (p.seed !== undefined) partial.seed = p.seed;
     if (p.dim !== undefined || p.imageSize !== undefined) {
-      partial.model = { ...(p.dim !== undefined ? { dim: p.dim } : {}), ...(p.imageSize !== undefined ? { imageSize: p.imageSize } : {}) };
+      partial.model = {
+        ...(p.dim !== undefined ? { dim: p.dim } : {}),
+        ...(p.imageSize !== undefined ? { imageSize: p.imageSize } : {}),
+      };
     }
     let config: TrainConfig;
     try {
@@ -226,11 +239,23 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
           resume: p.resumeModelId,
           onProgress: (t) => {
             const base = meter.measure(`model ${t.modelId} ${t.phase}`, t.step, t.totalSteps);
-            progress({ ...base, rate: t.samplesPerSec, etaSeconds: t.etaSeconds, detail: { modelId: t.modelId, epoch: t.epoch, epochs: t.epochs, loss: t.loss, phase: t.phase } });
+            progress({
+              ...base,
+              rate: t.samplesPerSec,
+              etaSeconds: t.etaSeconds,
+              detail: { modelId: t.modelId, epoch: t.epoch, epochs: t.epochs, loss: t.loss, phase: t.phase },
+            });
           },
         });
         this.search_.invalidate();
-        return { modelId: r.modelId, status: r.status, backend: r.backend, seconds: r.seconds, samplesPerSec: r.samplesPerSec, metrics: r.metrics };
+        return {
+          modelId: r.modelId,
+          status: r.status,
+          backend: r.backend,
+          seconds: r.seconds,
+          samplesPerSec: r.samplesPerSec,
+          metrics: r.metrics,
+        };
       },
       () => this.emit({ type: 'lab-changed' }),
     );
@@ -238,7 +263,9 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
   }
 
   async search(p: ParsedParams<'search'>): Promise<Results['search']> {
-    return this.guard(() => this.search_.search(p.query, { k: p.k, target: p.target, modelId: p.modelId, filters: p.filters }));
+    return this.guard(() =>
+      this.search_.search(p.query, { k: p.k, target: p.target, modelId: p.modelId, filters: p.filters }),
+    );
   }
 
   async classify(p: ParsedParams<'classify'>): Promise<Results['classify']> {
@@ -280,9 +307,12 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
     const emb = readEmbeddings(this.lab.db, id, 'image');
     if (emb.ids.length === 0) return null;
     const labels = new Map(
-      (this.lab.db.prepare('SELECT item_id, name FROM labels WHERE name IS NOT NULL').all() as { item_id: number; name: string }[]).map(
-        (r) => [r.item_id, r.name],
-      ),
+      (
+        this.lab.db.prepare('SELECT item_id, name FROM labels WHERE name IS NOT NULL').all() as {
+          item_id: number;
+          name: string;
+        }[]
+      ).map((r) => [r.item_id, r.name]),
     );
     const rows: number[] = [];
     for (let r = 0; r < emb.ids.length && rows.length < limit; r++) if (labels.has(emb.ids[r])) rows.push(r);
