@@ -1,0 +1,40 @@
+// Public API of the neighbour engine.
+export { KnnError, ShapeError, MetricMatrixError, KnnArgumentError, QueryParseError, AnnIndexError } from './errors.ts';
+export type { Matrix } from './matrix.ts';
+export {
+  matrix,
+  fromRows,
+  row,
+  selectRows,
+  normaliseRows,
+  normaliseVector,
+  rowSquaredNorms,
+  toShared,
+} from './matrix.ts';
+export type { BasicMetric, MahalanobisMetric, Metric, MahalanobisOptions } from './metrics.ts';
+export { mahalanobis, mahalanobisFromMap, distance, applyMap, BASIC_METRICS } from './metrics.ts';
+export type { TopKOptions, TopKResult, Neighbour, RowFilter } from './topk.ts';
+export { topK, neighboursOf } from './topk.ts';
+export type { ExactIndexOptions, SearchOptions } from './exact.ts';
+export { ExactIndex, topKParallel, PARALLEL_MIN_WORK, PARALLEL_MIN_GALLERY_VALUES } from './exact.ts';
+export type { AnnOptions, AnnMetric, RecallReport } from './ann.ts';
+export { AnnIndex, ANN_MIN_ROWS, chooseSearch, measureRecall } from './ann.ts';
+export type { Weights } from './vote.ts';
+export type { PredictOptions, Prediction, ClassifiedNeighbour } from './classifier.ts';
+export { KnnClassifier } from './classifier.ts';
+export type { RegressOptions } from './regressor.ts';
+export { KnnRegressor } from './regressor.ts';
+export type { KCurve, KCurvePoint, KCurveOptions } from './kcurve.ts';
+export { looKCurve, looKCurveFromNeighbours, looAccuracy } from './kcurve.ts';
+export type { KdeView, KdeClass } from './kde.ts';
+export { kdeAt, kdeFromNeighbours, logBallVolume } from './kde.ts';
+export type { ZeroShotClasses, ZeroShotResult } from './zeroshot.ts';
+export { DEFAULT_TEMPLATES, fillTemplate, buildZeroShotClasses, zeroShot, softmax } from './zeroshot.ts';
+export type { NcaOptions, NcaResult, NcaProgress, NcaReport } from './nca.ts';
+export { nca, ncaTransform, ncaMetric, ncaReport, ncaObjective } from './nca.ts';
+export type { RetrievalQuery, RetrievalMetrics, ConfusionMatrix } from './evaluate.ts';
+export { retrievalMetrics, selfRetrievalMetrics, recallAtK, accuracy, confusionMatrix } from './evaluate.ts';
+export type { QueryTerm } from './query.ts';
+export { parseQuery, combineQuery } from './query.ts';
+export { compareCodePoints } from './labels.ts';
+export { mulberry32, gaussian, sampleRows } from './random.ts';

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { KnnClassifier } from './classifier.ts';
+import { kdeAt, kdeFromNeighbours, logBallVolume } from './kde.ts';
+import { gaussian, mulberry32 } from './random.ts';
+
+describe('KDE view of KNN', () => {
+  it('uses the d-ball volume', () => {
+    expect(Math.exp(logBallVolume(1, 2))).toBeCloseTo(4, 12);
+    expect(Math.exp(logBallVolume(2, 3))).toBeCloseTo(Math.PI * 9, 10);
+    expect(Math.exp(logBallVolume(3, 1))).toBeCloseTo((4 / 3) * Math.PI, 12);
+    // large d: log-volume stays finite although the volume underflows
+    const big = logBallVolume(512, 0.5);
+    expect(Number.isFinite(big)).toBe(true);
+    expect(Math.exp(big)).toBe(0);
+    expect(logBallVolume(4, 0)).toBe(-Infinity);
+  });
+
+  it('has p(c|x) equal to the uniform KNN probability, and p(x|c) = n_c(x)/(n_c·V)', () => {
+    const g = gaussian(mulberry32(4));
+    const n = 200;
+    const dim = 5;
+    const data = new Float32Array(n * dim);
+    const labels: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = i % 7 === 0 ? 2 : i % 2; // unbalanced classes
+      labels.push(['x', 'y', 'z'][c]);
+      for (let j = 0; j < dim; j++) data[i * dim + j] = g() + (j === 0 ? c : 0);
+    }
+    const X = { data, rows: n, dim };
+    const clf = new KnnClassifier().fit(X, labels, 'euclidean');
+    for (let q = 0; q < 10; q++) {
+      const query = new Float32Array(dim).map(() => g());
+      for (const k of [1, 7, 25]) {
+        const view = kdeAt(query, X, labels, k);
+        const knn = clf.predict(query, { k, weights: 'uniform' });
+        expect(view.k).toBe(k);
+        expect(view.radius).toBeCloseTo(knn.neighbours[k - 1].distance, 12);
+        for (const c of view.classes) {
+          expect(c.posterior).toBeCloseTo(knn.probabilities[c.label], 14);
+          expect(c.prior).toBe(labels.filter((l) => l === c.label).length / n);
+          if (c.inBall > 0)
+            expect(Math.exp(c.logLikelihood)).toBeCloseTo(c.inBall / (c.count * Math.exp(view.logVolume)), 6);
+          else expect(c.logLikelihood).toBe(-Infinity);
+        }
+        expect(view.logDensity).toBeCloseTo(Math.log(k / n) - view.logVolume, 12);
+      }
+    }
+  });
+
+  it('keeps posteriors finite when the K-th neighbour is at distance 0', () => {
+    const view = kdeFromNeighbours(['a', 'b'], 0, ['a', 'b', 'b'], 3);
+    expect(view.logVolume).toBe(-Infinity);
+    expect(view.classes.map((c) => c.posterior)).toEqual([0.5, 0.5]);
+  });
+});

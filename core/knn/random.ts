@@ -1,0 +1,44 @@
+/** Small seeded PRNG (mulberry32) returning floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples from a uniform generator (Box–Muller). */
+export function gaussian(rng: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = rng();
+    const v = rng();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** n distinct row indices out of 0..rows-1 from a seeded generator (partial Fisher–Yates). */
+export function sampleRows(rows: number, n: number, seed: number): number[] {
+  const rng = mulberry32(seed);
+  const pool = new Map<number, number>();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rng() * (rows - i));
+    const vi = pool.get(i) ?? i;
+    const vj = pool.get(j) ?? j;
+    out.push(vj);
+    pool.set(j, vi);
+  }
+  return out;
+}
