@@ -1,8 +1,13 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { UMAP } from 'umap-js';
 import { decodeImage, PIXEL_SIZE } from '../data/decode.ts';
+import { mkdirSync } from 'node:fs';
 import {
+  ANN_MIN_ROWS,
+  AnnIndex,
   KnnClassifier,
+  chooseSearch,
+  measureRecall,
   buildZeroShotClasses,
   combineQuery,
   confusionMatrix,
@@ -59,6 +64,20 @@ export const ZERO_SHOT_TEMPLATES: readonly string[] = [PROMPT_TEMPLATE, '{}'];
 interface Gallery {
   emb: EmbeddingMatrix;
   m: Matrix;
+  /** The approximate index, for galleries at or above the engine's ANN threshold. */
+  ann?: AnnIndex;
+}
+
+export interface EngineOptions {
+  /** Image terms of query expressions may name files on disk (the CLI), not only lab items. */
+  allowFiles?: boolean;
+  /** Galleries with at least this many rows are searched with the persisted ANN index (default ANN_MIN_ROWS). */
+  annThreshold?: number;
+}
+
+/** Where a lab's ANN indexes live: `<lab>.index/model-<id>-<kind>.usearch` (+ `.json`). */
+export function indexPath(lab: Lab, modelId: number, kind: 'image' | 'caption'): string {
+  return `${lab.path}.index/model-${modelId}-${kind}.usearch`;
 }
 
 /**
@@ -69,11 +88,49 @@ export class SearchEngine {
   private readonly models = new Map<number, Promise<EmbeddingModel>>();
   private readonly galleries = new Map<string, Gallery>();
 
+  private readonly allowFiles: boolean;
+  private readonly annThreshold: number;
+
   constructor(
     readonly lab: Lab,
-    /** How image terms of a query expression name images: lab item paths, and (CLI only) files on disk. */
-    private readonly allowFiles = false,
-  ) {}
+    options: EngineOptions = {},
+  ) {
+    this.allowFiles = options.allowFiles ?? false;
+    this.annThreshold = options.annThreshold ?? ANN_MIN_ROWS;
+  }
+
+  /**
+   * The persisted ANN index of a model's gallery: loaded when it matches the stored embeddings,
+   * otherwise built and saved. Null below the size threshold, where exact search is fast enough.
+   */
+  annIndex(modelId: number, kind: 'image' | 'caption'): AnnIndex | null {
+    const g = this.gallery(modelId, kind);
+    if (chooseSearch(g.m.rows, this.annThreshold) === 'exact') return null;
+    if (!g.ann) {
+      const path = indexPath(this.lab, modelId, kind);
+      try {
+        const loaded = AnnIndex.load(path);
+        if (loaded.rows !== g.m.rows || loaded.dim !== g.m.dim) throw new Error('stale');
+        g.ann = loaded;
+      } catch {
+        g.ann = AnnIndex.build(g.m, { metric: 'cosine' });
+        mkdirSync(`${this.lab.path}.index`, { recursive: true });
+        g.ann.save(path);
+      }
+    }
+    return g.ann;
+  }
+
+  /** recall@10 of a model's image index against exact search, on a seeded sample of its own rows. */
+  indexReport(modelId: number): { rows: number; method: 'exact' | 'ann'; recallAt10: number | null } {
+    const g = this.gallery(modelId, 'image');
+    const ann = this.annIndex(modelId, 'image');
+    return {
+      rows: g.m.rows,
+      method: ann ? 'ann' : 'exact',
+      recallAt10: ann ? measureRecall(ann, g.m, { k: 10 }).recall : null,
+    };
+  }
 
   invalidate(): void {
     this.galleries.clear();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../core/api/contract.ts';
@@ -7,6 +7,7 @@ import { NearlabService } from '../../core/api/service.ts';
 import { importFolder } from '../../core/data/importer.ts';
 import { train } from '../../core/model/trainer.ts';
 import { Lab } from '../../core/store/lab.ts';
+import { SearchEngine } from '../../core/search/engine.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 
@@ -159,6 +160,35 @@ describe('neighbour commands on a trained lab', () => {
     expect(vectors[0].split('\t')).toHaveLength(16);
     expect(meta[1].split('\t')[2]).toBe('image');
     expect(meta[638].split('\t')[2]).toBe('caption');
+  });
+});
+
+describe('the ANN index', () => {
+  it('is built above the threshold, persisted beside the lab, and its recall@10 is measured', async () => {
+    const r = await runCliJson<{ method: string; rows: number; recallAt10: number; path: string }>([
+      'index',
+      '--lab',
+      labPath,
+      '--threshold',
+      '100',
+    ]);
+    expect(r).toMatchObject({ method: 'ann', rows: 319 });
+    expect(r.recallAt10).toBeGreaterThan(0.9);
+    expect(existsSync(r.path)).toBe(true);
+    const small = await runCliJson<{ method: string; recallAt10: null }>(['index', '--lab', labPath]);
+    expect(small).toMatchObject({ method: 'exact', recallAt10: null });
+  });
+
+  it('answers searches above the threshold like exact search does', async () => {
+    const lab = Lab.open(labPath);
+    try {
+      const exact = await new SearchEngine(lab).search({ image: { itemId: 5 } }, { k: 5 });
+      const viaIndex = await new SearchEngine(lab, { annThreshold: 100 }).search({ image: { itemId: 5 } }, { k: 5 });
+      expect(viaIndex.results[0].itemId).toBe(5);
+      expect(viaIndex.results.map((h) => h.itemId)).toEqual(exact.results.map((h) => h.itemId));
+    } finally {
+      lab.close();
+    }
   });
 });
 

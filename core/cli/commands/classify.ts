@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(classifyOptions, raw);
       const lab = openLab(o.lab, { create: false });
-      const engine = new SearchEngine(lab, true);
+      const engine = new SearchEngine(lab, { allowFiles: true });
       try {
         const image = { file: o.image };
         const r =

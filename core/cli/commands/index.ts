@@ -4,6 +4,7 @@ import { register as embedCommand } from './embed.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as exportCommand } from './export.ts';
 import { register as importCommand } from './import.ts';
+import { register as indexCommand } from './index-cmd.ts';
 import { register as infoCommand } from './info.ts';
 import { register as knnCurveCommand } from './knn-curve.ts';
 import { register as modelsCommand } from './models.ts';
@@ -23,5 +24,6 @@ export const commands: readonly ((program: Command) => void)[] = [
   classifyCommand,
   knnCurveCommand,
   exportCommand,
+  indexCommand,
   serveCommand,
 ];

@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(searchOptions, raw);
       const lab = openLab(o.lab, { create: false });
-      const engine = new SearchEngine(lab, true);
+      const engine = new SearchEngine(lab, { allowFiles: true });
       try {
         const query: Query = o.text
           ? { text: o.text }

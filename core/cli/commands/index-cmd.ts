@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { ANN_MIN_ROWS } from '../../knn/index.ts';
+import { SearchEngine, indexPath } from '../../search/engine.ts';
+import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+
+const indexOptions = commonOptions.extend({
+  model: numberArg('--model').pipe(z.number().int().positive()).optional(),
+  threshold: numberArg('--threshold').pipe(z.number().int().min(1)).default(ANN_MIN_ROWS),
+});
+
+export function register(program: Command): void {
+  program
+    .command('index')
+    .description("build (or check) a model's ANN index and measure its recall@10 against exact search")
+    .option('--lab <file>', 'lab file')
+    .option('--model <id>', 'model (default: the newest)')
+    .option('--threshold <rows>', `use the index from this many gallery rows on (default ${ANN_MIN_ROWS})`)
+    .option('--json', 'print one JSON object')
+    .action((raw: unknown) => {
+      const o = parseOptions(indexOptions, raw);
+      const lab = openLab(o.lab, { create: false });
+      try {
+        const engine = new SearchEngine(lab, { annThreshold: o.threshold });
+        const modelId = engine.modelId(o.model);
+        const r = engine.indexReport(modelId);
+        const path = r.method === 'ann' ? indexPath(lab, modelId, 'image') : null;
+        if (o.json) return printJson({ model: modelId, ...r, path });
+        if (r.method === 'exact') {
+          process.stdout.write(
+            `model ${modelId}: ${r.rows} images, below the index threshold (${o.threshold}): exact search\n`,
+          );
+        } else {
+          process.stdout.write(
+            `model ${modelId}: ${r.rows} images, ANN index ${path}, recall@10 ${r.recallAt10!.toFixed(3)}\n`,
+          );
+        }
+      } finally {
+        lab.close();
+      }
+    });
+}
