@@ -1,0 +1,148 @@
+import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.ts';
+import { imageParamSpecs } from './image-tower.ts';
+import { LOGIT_SCALE_INIT, type LossOptions } from './losses.ts';
+import { ParamLayout } from './params.ts';
+import { textParamSpecs } from './text-tower.ts';
+
+export interface TextConfig {
+  /** Width of the token embeddings that are mean-pooled. */
+  embedDim: number;
+  /** Width of the hidden ReLU layer. */
+  hidden: number;
+  /** Hash buckets for character n-grams. */
+  buckets: number;
+  ngramMin: number;
+  ngramMax: number;
+  maxWords: number;
+}
+
+export interface ModelConfig {
+  /** Side of the square model input in pixels (a multiple of 2^depth). */
+  imageSize: number;
+  /** Channels of each conv block; depth = widths.length. */
+  widths: number[];
+  /** Embedding dimension d shared by both towers. */
+  dim: number;
+  text: TextConfig;
+}
+
+export const DEFAULT_MODEL: ModelConfig = {
+  imageSize: 64,
+  widths: [32, 64, 128, 256],
+  dim: 128,
+  text: { embedDim: 128, hidden: 256, buckets: 4096, ngramMin: 3, ngramMax: 4, maxWords: 20000 },
+};
+
+export interface TrainConfig {
+  model: ModelConfig;
+  loss: LossOptions;
+  /** Same-label pairs count as positives (needs labels). */
+  supervised: boolean;
+  /** Adds "a photo of a {label}" as an extra caption of each labelled item, so zero-shot works on label names. */
+  labelPrompts: boolean;
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate of AdamW. */
+  lr: number;
+  weightDecay: number;
+  /** Linear warm-up length in epochs (fractions allowed). */
+  warmupEpochs: number;
+  seed: number;
+  augment: AugmentOptions;
+  /** Data-parallel worker threads (each computes gradients on its share of the batch). */
+  workers: number;
+  /** A checkpoint is written at least this often (and after every epoch). */
+  checkpointSeconds: number;
+  /** Start from another model's weights (warm start); both must share architecture and tokenizer. */
+  initFrom: number | null;
+}
+
+export const PROMPT_TEMPLATE = 'a photo of a {}';
+
+export function labelPrompt(label: string): string {
+  return PROMPT_TEMPLATE.replace('{}', label);
+}
+
+export function defaultTrainConfig(): TrainConfig {
+  return {
+    model: structuredClone(DEFAULT_MODEL),
+    loss: { kind: 'npair' },
+    supervised: false,
+    labelPrompts: true,
+    epochs: 25,
+    batchSize: 64,
+    lr: 2e-3,
+    weightDecay: 0.05,
+    warmupEpochs: 1,
+    seed: 1,
+    augment: { ...DEFAULT_AUGMENT },
+    workers: 2,
+    checkpointSeconds: 60,
+    initFrom: null,
+  };
+}
+
+/** A training setting that cannot work; the message names the setting. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new ConfigError(message);
+}
+
+const isInt = (v: number, min: number) => Number.isInteger(v) && v >= min;
+
+export function validateConfig(c: TrainConfig): void {
+  const m = c.model;
+  check(m.widths.length >= 1 && m.widths.every((w) => isInt(w, 1)), 'widths must be positive integers');
+  const factor = 2 ** m.widths.length;
+  check(
+    isInt(m.imageSize, factor) && m.imageSize % factor === 0,
+    `image size must be a multiple of ${factor} (2^depth), got ${m.imageSize}`,
+  );
+  check(isInt(m.dim, 2), `dim must be an integer ≥ 2, got ${m.dim}`);
+  check(isInt(m.text.embedDim, 1) && isInt(m.text.hidden, 1), 'text widths must be positive integers');
+  check(isInt(m.text.buckets, 0) && isInt(m.text.maxWords, 0), 'text buckets and maxWords must be integers ≥ 0');
+  check(isInt(m.text.ngramMin, 1) && m.text.ngramMax >= m.text.ngramMin, 'n-gram range must satisfy 1 ≤ min ≤ max');
+  check(
+    ['npair', 'triplet', 'contrastive'].includes(c.loss.kind),
+    `loss must be npair, triplet or contrastive, got ${c.loss.kind}`,
+  );
+  check(
+    c.loss.margin === undefined || (Number.isFinite(c.loss.margin) && c.loss.margin > 0),
+    'margin must be positive',
+  );
+  check(
+    c.loss.mining === undefined || ['all', 'hardest', 'semihard'].includes(c.loss.mining),
+    'mining must be all, hardest or semihard',
+  );
+  check(isInt(c.epochs, 1), `epochs must be an integer ≥ 1, got ${c.epochs}`);
+  check(isInt(c.batchSize, 2), `batch size must be an integer ≥ 2, got ${c.batchSize}`);
+  check(Number.isFinite(c.lr) && c.lr > 0 && c.lr < 1, `learning rate must be in (0, 1), got ${c.lr}`);
+  check(Number.isFinite(c.weightDecay) && c.weightDecay >= 0, 'weight decay must be ≥ 0');
+  check(Number.isFinite(c.warmupEpochs) && c.warmupEpochs >= 0, 'warm-up must be ≥ 0 epochs');
+  check(Number.isInteger(c.seed), `seed must be an integer, got ${c.seed}`);
+  check(isInt(c.workers, 1) && c.workers <= 8, `workers must be an integer in 1..8, got ${c.workers}`);
+  check(c.batchSize >= 2 * c.workers, `batch size must be at least twice the number of workers`);
+  const crop = c.augment.cropScale;
+  check(
+    crop === null || (crop[0] > 0 && crop[0] <= crop[1] && crop[1] <= 1),
+    'crop scale must satisfy 0 < min ≤ max ≤ 1',
+  );
+}
+
+/** Every parameter of a model: image tower, text tower and the loss's logit scale. */
+export function modelLayout(model: ModelConfig, vocabSize: number): ParamLayout {
+  return new ParamLayout([
+    ...imageParamSpecs(model),
+    ...textParamSpecs({ vocabSize, embedDim: model.text.embedDim, hidden: model.text.hidden, dim: model.dim }),
+    {
+      name: 'loss.logScale',
+      shape: [1],
+      init: { kind: 'const', value: LOGIT_SCALE_INIT },
+      trainable: true,
+      decay: false,
+    },
+  ]);
+}

@@ -1,0 +1,179 @@
+import { buildZeroShotClasses, KnnClassifier, matrix, zeroShot } from '../knn/index.ts';
+import type { Lab } from '../store/lab.ts';
+import { readEmbeddings, resolveModelId, type RecallScores } from '../store/models.ts';
+import type { BackendName } from './backend.ts';
+import { NO_AUGMENT, renderInput } from './augment.ts';
+import { loadLabData, type LabData, type LabItem, type Split } from './data.ts';
+import { crossModalRecall } from './metrics.ts';
+import { EmbeddingModel } from './model.ts';
+
+export interface EvalResult {
+  modelId: number;
+  split: Split;
+  /** Images of the split (the gallery for text→image) and their captions. */
+  images: number;
+  captions: number;
+  t2i: RecallScores;
+  i2t: RecallScores;
+  /** With category labels: accuracy of "a photo of a {label}" prompts as classifiers. */
+  zeroShotAccuracy?: number;
+  /** With category labels: k-NN (k = 5, cosine) accuracy, split items as queries, train items as the gallery. */
+  knnAccuracy?: number;
+  /** The same k-NN on raw pixels (the model's input, whole image), for comparison (only when asked). */
+  rawPixelKnnAccuracy?: number;
+  classes?: number;
+  k: number;
+}
+
+export interface EvalOptions {
+  split?: Split;
+  /** Neighbours for knnAccuracy. Default 5. */
+  k?: number;
+  /** Also compute k-NN accuracy on raw pixels. */
+  baseline?: boolean;
+  prefer?: BackendName;
+}
+
+/** Image and caption embeddings of the given items: stored ones, the missing ones computed now. */
+function itemVectors(
+  model: EmbeddingModel,
+  lab: Lab,
+  data: LabData,
+  items: LabItem[],
+): { images: Float32Array; captions: Float32Array; captionOwner: Int32Array } {
+  const d = model.dim;
+  const storedImg = readEmbeddings(lab.db, model.id, 'image');
+  const storedCap = readEmbeddings(lab.db, model.id, 'caption');
+  const images = new Float32Array(items.length * d);
+  const missing: number[] = [];
+  items.forEach((item, k) => {
+    const r = storedImg.rowOf.get(item.id);
+    if (r === undefined || storedImg.dim !== d) missing.push(k);
+    else images.set(storedImg.data.subarray(r * d, (r + 1) * d), k * d);
+  });
+  if (missing.length) {
+    const px = missing.map((k) => {
+      const row = items[k].row;
+      const size = data.store.sizes[row];
+      const off = data.store.offsets[row];
+      return { data: data.store.data.subarray(off, off + size * size * 3), size };
+    });
+    const e = model.embedImages(px);
+    missing.forEach((k, j) => images.set(e.subarray(j * d, (j + 1) * d), k * d));
+  }
+  const caps = items.flatMap((item, k) => item.captions.map((c) => ({ ...c, owner: k })));
+  const captions = new Float32Array(caps.length * d);
+  const missingCaps: number[] = [];
+  caps.forEach((c, j) => {
+    const r = storedCap.rowOf.get(c.id);
+    if (r === undefined || storedCap.dim !== d) missingCaps.push(j);
+    else captions.set(storedCap.data.subarray(r * d, (r + 1) * d), j * d);
+  });
+  if (missingCaps.length) {
+    const e = model.embedTexts(missingCaps.map((j) => caps[j].text));
+    missingCaps.forEach((j, m) => captions.set(e.subarray(m * d, (m + 1) * d), j * d));
+  }
+  return { images, captions, captionOwner: Int32Array.from(caps.map((c) => c.owner)) };
+}
+
+function rawPixels(data: LabData, items: LabItem[], size: number): Float32Array {
+  const per = size * size * 3;
+  const out = new Float32Array(items.length * per);
+  items.forEach((item, k) => {
+    const row = item.row;
+    renderInput(
+      { data: data.store.data, offset: data.store.offsets[row], size: data.store.sizes[row] },
+      out,
+      k * per,
+      size,
+      NO_AUGMENT,
+      0,
+    );
+  });
+  return out;
+}
+
+function knnAccuracy(
+  gallery: Float32Array,
+  galleryLabels: string[],
+  queries: Float32Array,
+  queryLabels: string[],
+  dim: number,
+  k: number,
+): number {
+  const clf = new KnnClassifier().fit(matrix(gallery, galleryLabels.length, dim), galleryLabels, 'cosine');
+  const pred = clf.predictBatch(matrix(queries, queryLabels.length, dim), { k });
+  let correct = 0;
+  pred.forEach((p, i) => (correct += p.label === queryLabels[i] ? 1 : 0));
+  return correct / Math.max(queryLabels.length, 1);
+}
+
+/**
+ * Retrieval on one split (its images are the gallery, its captions the queries, and back), and
+ * with category labels zero-shot and k-NN classification accuracy.
+ */
+export async function evaluateModel(lab: Lab, modelId?: number | null, options: EvalOptions = {}): Promise<EvalResult> {
+  const split = options.split ?? 'test';
+  const k = options.k ?? 5;
+  const id = resolveModelId(lab.db, modelId);
+  const model = await EmbeddingModel.load(lab, id, { prefer: options.prefer });
+  try {
+    const data = loadLabData(lab.db);
+    const items = data.items.filter((i) => i.split === split);
+    if (items.length === 0) throw new Error(`the ${split} split of this lab is empty`);
+    const d = model.dim;
+    const v = itemVectors(model, lab, data, items);
+    const recall = crossModalRecall(v.images, items.length, v.captions, v.captionOwner, d);
+    const result: EvalResult = {
+      modelId: id,
+      split,
+      images: items.length,
+      captions: v.captionOwner.length,
+      t2i: recall.t2i,
+      i2t: recall.i2t,
+      k,
+    };
+
+    const labelled = items.map((item, i) => ({ item, i })).filter((x) => x.item.label !== null);
+    const train = data.items.filter((i) => i.split === 'train' && i.label !== null);
+    const classes = [...new Set(data.items.map((i) => i.label).filter((l): l is string => l !== null))].sort();
+    if (labelled.length > 0 && classes.length >= 2) {
+      const prompts = model.embedTexts(classes.map((c) => EmbeddingModel.prompt(c)));
+      const zs = buildZeroShotClasses(
+        Object.fromEntries(classes.map((c, j) => [c, [prompts.subarray(j * d, (j + 1) * d)]])),
+      );
+      let correct = 0;
+      for (const { item, i } of labelled)
+        correct += zeroShot(v.images.subarray(i * d, (i + 1) * d), zs, model.scale).label === item.label ? 1 : 0;
+      result.zeroShotAccuracy = correct / labelled.length;
+      result.classes = classes.length;
+      if (train.length > 0) {
+        const queries = new Float32Array(labelled.length * d);
+        labelled.forEach(({ i }, j) => queries.set(v.images.subarray(i * d, (i + 1) * d), j * d));
+        const gallery = itemVectors(model, lab, data, train).images;
+        const queryLabels = labelled.map((x) => x.item.label!);
+        const galleryLabels = train.map((t) => t.label!);
+        result.knnAccuracy = knnAccuracy(gallery, galleryLabels, queries, queryLabels, d, k);
+        if (options.baseline) {
+          const s = model.imageSize;
+          const per = s * s * 3;
+          result.rawPixelKnnAccuracy = knnAccuracy(
+            rawPixels(data, train, s),
+            galleryLabels,
+            rawPixels(
+              data,
+              labelled.map((x) => x.item),
+              s,
+            ),
+            queryLabels,
+            per,
+            k,
+          );
+        }
+      }
+    }
+    return result;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+import type { Lab } from '../store/lab.ts';
+import { getModel, modelWeights, resolveModelId } from '../store/models.ts';
+import { NO_AUGMENT, renderInput } from './augment.ts';
+import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
+import { labelPrompt, modelLayout, type TrainConfig } from './config.ts';
+import { Replica } from './replica.ts';
+import { encodeAll, Tokenizer, type TokenizerSpec } from './tokenizer.ts';
+
+/** Model-input pixels as stored in the lab's `pixels` table: size×size×3 RGB bytes. */
+export interface ImagePixels {
+  data: Uint8Array;
+  size: number;
+}
+
+/**
+ * A trained model loaded for inference in the calling thread: unit-length image and text
+ * embeddings in the same space, and the logit scale for zero-shot probabilities.
+ */
+export class EmbeddingModel {
+  private constructor(
+    readonly id: number,
+    readonly config: TrainConfig,
+    readonly tokenizer: Tokenizer,
+    private readonly replica: Replica,
+    /** ln of the similarity scale learned with the N-pair loss (ln(1/0.07) for the other losses). */
+    readonly logitScale: number,
+    readonly backend: BackendInfo,
+  ) {}
+
+  /** Loads model `id`, or the newest finished model. */
+  static async load(lab: Lab, id?: number | null, options: { prefer?: BackendName } = {}): Promise<EmbeddingModel> {
+    const backend = await initBackend({ prefer: options.prefer });
+    const modelId = resolveModelId(lab.db, id);
+    const rec = getModel(lab.db, modelId);
+    const config = rec.config as TrainConfig;
+    const tokenizer = Tokenizer.fromSpec(rec.tokenizer as TokenizerSpec);
+    const weights = modelWeights(lab.db, modelId);
+    const layout = modelLayout(config.model, tokenizer.vocabSize);
+    if (weights.length !== layout.total)
+      throw new Error(`model ${modelId}: stored weights do not match its configuration`);
+    const replica = new Replica(config.model, tokenizer.vocabSize, null, NO_AUGMENT);
+    replica.setWeights(weights);
+    return new EmbeddingModel(modelId, config, tokenizer, replica, layout.view(weights, 'loss.logScale')[0], backend);
+  }
+
+  get dim(): number {
+    return this.config.model.dim;
+  }
+
+  get imageSize(): number {
+    return this.config.model.imageSize;
+  }
+
+  /** exp(logitScale): multiply cosine similarities by it before a softmax (as core/knn's zeroShot expects). */
+  get scale(): number {
+    return Math.exp(this.logitScale);
+  }
+
+  /** Embeddings of images given as stored pixels, row-major [n × dim]. */
+  embedImages(images: readonly ImagePixels[]): Float32Array {
+    const s = this.imageSize;
+    const per = s * s * 3;
+    const input = new Float32Array(images.length * per);
+    images.forEach((img, i) => {
+      if (img.data.length !== img.size * img.size * 3)
+        throw new Error(`image ${i}: ${img.data.length} bytes for size ${img.size}`);
+      renderInput({ data: img.data, offset: 0, size: img.size }, input, i * per, s, NO_AUGMENT, 0);
+    });
+    return this.replica.embedInputs(input, images.length);
+  }
+
+  /** Embeddings of texts, row-major [n × dim]. */
+  embedTexts(texts: readonly string[]): Float32Array {
+    return this.replica.embedTexts(encodeAll(this.tokenizer, texts));
+  }
+
+  /** The prompt used for label names ("a photo of a {label}"), as trained with label prompts. */
+  static prompt(label: string): string {
+    return labelPrompt(label);
+  }
+
+  dispose(): void {
+    this.replica.dispose();
+  }
+}

@@ -1,0 +1,17 @@
+// Child process for the kill -9 test: trains a tiny model on a fixture lab, checkpointing every step,
+// and prints "step N" after each step so the parent knows when to kill it.
+import { Lab } from '../../store/lab.ts';
+import { train } from '../trainer.ts';
+import { TINY_CONFIG } from './fixture-lab.ts';
+
+const lab = Lab.open(process.argv[2], { create: false });
+await train(
+  lab,
+  { ...TINY_CONFIG, epochs: 4, checkpointSeconds: 0 },
+  {
+    threads: 'local',
+    prefer: 'wasm',
+    afterStep: (step) => process.stdout.write(`step ${step}\n`),
+  },
+);
+process.stdout.write('done\n');
