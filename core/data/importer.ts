@@ -317,11 +317,18 @@ async function processImages(
       : { file, existing: row, hash, decoded: result };
   };
 
+  // Results are written in scan order, whatever order they finish in, so that item ids and the
+  // summary's counts (which of two identical new files is the duplicate) do not depend on timing.
+  const finished = new Map<number, Processed>();
+  let written = 0;
   const worker = async () => {
     while (next < work.length && !ctx.options.signal?.aborted) {
-      const file = work[next++];
-      const result = await processOne(file); // awaited first: `pending` is swapped by flush()
-      pending.push(result);
+      const index = next++;
+      finished.set(index, await processOne(work[index]));
+      while (finished.has(written)) {
+        pending.push(finished.get(written)!);
+        finished.delete(written++);
+      }
       done++;
       if (pending.length >= BATCH) flush();
       ctx.report('images', done, work.length);
