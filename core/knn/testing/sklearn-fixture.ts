@@ -102,7 +102,11 @@ export function compareDataset(ds: SkDataset): CompareStats {
         c.classes.forEach((label, j) =>
           expect(Math.abs(preds[q].probabilities[label] - proba[j]), `${w} p(${label})`).toBeLessThanOrEqual(1e-6),
         );
-        expect(preds[q].label, `${w} label`).toBe(weights === 'uniform' ? c.pred_uniform[q] : c.pred_distance[q]);
+        const skLabel = weights === 'uniform' ? c.pred_uniform[q] : c.pred_distance[q];
+        // Two classes whose weights differ by rounding only (float32 distances, 1/d sums) are a tie:
+        // either arg-max is right. A real disagreement still fails.
+        const gap = Math.abs(proba[c.classes.indexOf(skLabel)] - proba[c.classes.indexOf(preds[q].label)]);
+        if (gap > 1e-6) expect(preds[q].label, `${w} label`).toBe(skLabel);
         const target = weights === 'uniform' ? c.reg_uniform[q] : c.reg_distance[q];
         expect(Math.abs(reg[q] - target), `${w} regression ${reg[q]} vs ${target}`).toBeLessThanOrEqual(
           1e-6 * Math.max(1, Math.abs(target)),
