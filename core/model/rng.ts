@@ -1,16 +1,6 @@
 /** Small deterministic PRNGs: the same seed gives the same numbers on every machine. */
 
-/** mulberry32: uniform floats in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../util/random.ts';
 
 /** Mixes several integers into one 32-bit seed (for per-epoch, per-sample streams). */
 export function hashSeed(...parts: number[]): number {
