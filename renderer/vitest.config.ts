@@ -13,6 +13,8 @@ export default defineConfig({
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['renderer/**/*.spec.ts'],
     environment: 'jsdom',
+    // Specs wait on debounces and re-renders; on 2 busy cores 5 s (the default) is not enough.
+    testTimeout: 30_000,
     // One jsdom per worker rather than per file: setting up jsdom costs more than most specs
     // (each spec cleans the DOM after itself; module state is reset by the specs that use it).
     isolate: false,
