@@ -177,11 +177,11 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
 
   async models(): Promise<Results['models']> {
     const db = this.lab.db;
+    const live = liveCounts(db);
     const models = listModels(db).map((m): ModelSummary => {
       const rec = getModel(db, m.id);
       const config = rec.config as TrainConfig;
       const counts = embeddingCounts(db, m.id);
-      const live = liveCounts(db);
       return {
         id: m.id,
         name: `#${m.id} ${config.loss.kind}`,
