@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../util/workers.ts';
 import { KnnError } from './errors.ts';
 import { HeapSet } from './heap.ts';
+import { createOrtKernel, type OrtKernel } from './ort-kernel.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './exact-protocol.ts';
 import { asQueryMatrix, toShared, type Matrix } from './matrix.ts';
 import type { Metric } from './metrics.ts';
@@ -19,6 +20,7 @@ import {
   toMask,
   type PreparedGallery,
   type RowFilter,
+  type SearchStats,
   type ShardCandidates,
   type TopKResult,
 } from './topk.ts';
@@ -36,9 +38,14 @@ export interface ExactIndexOptions {
   metric?: Metric;
   /** Worker threads (gallery shards); 'auto' = min(2, cores) for big galleries, none for small ones. */
   threads?: number | 'auto';
-  /** Dot-product kernel inside workers: TF.js wasm when it loads ('auto'), or force one. */
-  kernel?: 'auto' | 'js' | 'tfjs';
+  /**
+   * Dot-product kernel for big searches: 'auto' = ONNX Runtime when the optional onnxruntime-node loads, else
+   * TF.js wasm in shard workers (JS loops if that fails too); or force one. L1 always scans with the JS kernel.
+   */
+  kernel?: ExactKernel;
 }
+
+export type ExactKernel = 'auto' | 'onnx' | 'tfjs' | 'js';
 
 export interface SearchOptions {
   filter?: RowFilter;
@@ -62,8 +69,14 @@ export class ExactIndex {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   private closed = false;
+  /** How often the big-search kernels needed the exact fallback (a kernel bug shows up here first). */
+  readonly stats: SearchStats = { fullScans: 0 };
 
-  private constructor(prep: PreparedGallery, shards: ShardWorker[]) {
+  private constructor(
+    prep: PreparedGallery,
+    shards: ShardWorker[],
+    private readonly ort: OrtKernel | null = null,
+  ) {
     this.prep = prep;
     this.shards = shards;
     for (const s of shards) {
@@ -78,6 +91,15 @@ export class ExactIndex {
     const prep = prepareGallery(gallery, options.metric ?? 'cosine');
     const threads = resolveThreads(options.threads ?? 'auto', prep.vectors);
     if (threads <= 1) return new ExactIndex(prep, []);
+    const kernel = options.kernel ?? 'auto';
+    if (scanModeOf(prep.metric) !== 'l1' && (kernel === 'auto' || kernel === 'onnx')) {
+      try {
+        return new ExactIndex(prep, [], await createOrtKernel(prep, threads));
+      } catch (err) {
+        if (kernel === 'onnx')
+          throw new KnnError(`the ONNX Runtime kernel is unavailable: ${err instanceof Error ? err.message : err}`);
+      }
+    }
     const shared = toShared(prep.vectors);
     const normsBuf = new SharedArrayBuffer(prep.norms.length * 8);
     new Float64Array(normsBuf).set(prep.norms);
@@ -93,7 +115,8 @@ export class ExactIndex {
           start: Math.floor((s * rows) / threads),
           end: Math.floor(((s + 1) * rows) / threads),
           mode,
-          kernel: options.kernel ?? 'auto',
+          // ('onnx' reaches here only for L1, which the workers scan with the JS kernel anyway.)
+          kernel: kernel === 'onnx' ? 'auto' : kernel,
         };
         return spawnShard(init);
       }),
@@ -109,14 +132,14 @@ export class ExactIndex {
     return this.prep.inputDim;
   }
 
-  /** Worker count (0 = everything runs on the calling thread). */
+  /** Threads of big searches: ONNX Runtime's pool or shard workers (0 = everything runs on the calling thread). */
   get threads(): number {
-    return this.shards.length;
+    return this.ort?.threads ?? this.shards.length;
   }
 
-  /** Kernel each worker ended up with, e.g. ['tfjs-wasm', 'tfjs-wasm']. */
+  /** Kernel of big searches: ['onnxruntime'], or each worker's, e.g. ['tfjs-wasm', 'tfjs-wasm']. */
   get kernels(): string[] {
-    return this.shards.map((s) => s.kernel);
+    return this.ort ? ['onnxruntime'] : this.shards.map((s) => s.kernel);
   }
 
   /** Exact search on the calling thread. */
@@ -132,14 +155,14 @@ export class ExactIndex {
     const shape = asQueryMatrix(queries);
     const work = shape.rows * this.rows * shape.dim;
     const parallel = options.parallel ?? 'auto';
-    const useWorkers =
-      this.shards.length > 0 && (parallel === true || (parallel === 'auto' && work >= PARALLEL_MIN_WORK));
+    const useWorkers = this.threads > 0 && (parallel === true || (parallel === 'auto' && work >= PARALLEL_MIN_WORK));
     if (!useWorkers) return searchPrepared(this.prep, queries, k, mask);
     const { q, norms } = prepareQueries(this.prep, queries);
     const kk = Math.min(k, this.rows);
     if (kk === 0 || q.rows === 0) return emptyResult(q.rows, kk);
     const isL1 = scanModeOf(this.prep.metric) === 'l1';
     const cap = isL1 ? kk : kk + CANDIDATE_PAD;
+    if (this.ort) return refine(this.prep, q, norms, kk, [await this.ort.scan(q, cap, mask)], mask, this.stats);
     const replies = await Promise.all(
       this.shards.map((s) =>
         this.request(s.worker, { type: 'search', id: 0, queries: q.data, qNorms: norms, nq: q.rows, cap, mask }),
@@ -155,12 +178,13 @@ export class ExactIndex {
         kk,
         parts.map((p) => p.heaps),
       );
-    return refine(this.prep, q, norms, kk, parts, mask);
+    return refine(this.prep, q, norms, kk, parts, mask, this.stats);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.ort?.dispose();
     await Promise.all(
       this.shards.map(async (s) => {
         s.worker.postMessage({ type: 'close' } satisfies WorkerRequest);

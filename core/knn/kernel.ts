@@ -10,12 +10,13 @@ import type { HeapSet } from './heap.ts';
  *   hand-written 4×4 register-blocked JS loop (float64 accumulation) ........ 3.4–3.9 s  (1.3–1.5 GMAC/s)
  *   TF.js wasm (XNNPACK SIMD) matMul(Q, G, transposeB=true) .................. 4.0–4.9 s  (1.0–1.3 GMAC/s)
  *   TF.js wasm matMul(Q, Gᵀ) with Gᵀ pre-transposed once, incl. dataSync ..... 0.65–0.78 s (6.6–7.9 GMAC/s)
- * So worker threads use TF.js wasm on a pre-transposed gallery shard (see exact.worker.ts), and the main thread
- * (small inputs, and no global TF.js backend switch there) uses the JS loop below, whose float64 accumulation
- * also makes its keys nearly exact. Whole search with 2 shards, top-5, incl. selection and exact refinement, same
- * runs as faiss IndexFlat (test/bench/knn.bench.ts; machine shared with other jobs, load 5–10):
- * cosine 0.37–0.84 s vs faiss 0.29–0.35 s, L2 0.46–0.86 s vs 0.32–0.54 s. WASM SIMD128 has no FMA and 4 lanes,
- * against faiss' AVX-512 BLAS, so the wasm kernel peaks near 8 GMAC/s per core.
+ *   ONNX Runtime (MLAS, FMA) Gemm(Q, G, transB) + TopK ........................ 0.09 s     (~55 GMAC/s)
+ *   usearch exactSearch (SimSIMD, one pair at a time) ......................... 2.9 s
+ * So big searches run on ONNX Runtime when the optional onnxruntime-node loads (ort-kernel.ts: whole search 0.07–0.08 s
+ * on 2 threads against faiss IndexFlat 0.15 s in the same run of test/bench/knn.bench.ts), else on TF.js wasm over a
+ * pre-transposed gallery shard in each of 2 worker threads (exact.worker.ts: 0.27–0.29 s). The calling thread (small
+ * inputs, and no global TF.js backend switch there) uses the JS loop below, whose float64 accumulation also makes its
+ * keys nearly exact.
  */
 export type ScanMode = 'l2' | 'cos';
 

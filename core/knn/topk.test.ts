@@ -135,6 +135,7 @@ describe('ExactIndex (worker threads)', () => {
   });
 
   const plans = [
+    { kernel: 'onnx', metrics: ['cosine', 'euclidean', 'sqeuclidean'] },
     { kernel: 'tfjs', metrics: ['cosine', 'euclidean'] },
     { kernel: 'js', metrics: ['l1', 'sqeuclidean'] },
   ] as const;
@@ -144,8 +145,8 @@ describe('ExactIndex (worker threads)', () => {
         const index = await ExactIndex.create(g, { metric, threads: 2, kernel });
         indexes.push(index);
         expect(index.threads).toBe(2);
-        if (metric !== 'l1')
-          expect(index.kernels).toEqual(kernel === 'tfjs' ? ['tfjs-wasm', 'tfjs-wasm'] : ['js', 'js']);
+        const expected = { onnx: ['onnxruntime'], tfjs: ['tfjs-wasm', 'tfjs-wasm'], js: ['js', 'js'] };
+        if (metric !== 'l1') expect(index.kernels).toEqual(expected[kernel]);
         const mask = new Uint8Array(g.rows).fill(1);
         for (let i = 0; i < g.rows; i += 7) mask[i] = 0;
         const par = await index.search(q, 10, { parallel: true, filter: mask });
@@ -153,9 +154,46 @@ describe('ExactIndex (worker threads)', () => {
         expect(Array.from(par.indices)).toEqual(Array.from(seq.indices));
         expect(Array.from(par.distances)).toEqual(Array.from(seq.distances));
         expect(par.indices.every((r) => r % 7 !== 0)).toBe(true);
+        // Continuous data has no near-ties at the boundary: the kernel's candidates must prove every answer.
+        expect(index.stats.fullScans).toBe(0);
       }
     }, 60_000);
   }
+
+  it('ONNX Runtime kernel: exact under ties, Mahalanobis, filters narrower than k, and k beyond the gallery', async () => {
+    // Integer data: many exact ties between distances, which the row order must settle.
+    const ties = randomMatrix(2000, 6, 21);
+    ties.data.forEach((v, i) => (ties.data[i] = Math.round(v * 2)));
+    const tq = randomMatrix(40, 6, 22);
+    tq.data.forEach((v, i) => (tq.data[i] = Math.round(v * 2)));
+    const a = randomMatrix(6, 6, 23).data;
+    const m = new Float64Array(36);
+    for (let i = 0; i < 6; i++)
+      for (let j = 0; j < 6; j++) for (let t = 0; t < 6; t++) m[i * 6 + j] += a[t * 6 + i] * a[t * 6 + j];
+    const metrics: Metric[] = ['euclidean', 'cosine', mahalanobis(m)];
+    for (const metric of metrics) {
+      const index = await ExactIndex.create(ties, { metric, threads: 2, kernel: 'onnx' });
+      indexes.push(index);
+      expect(index.kernels).toEqual(['onnxruntime']);
+      const par = await index.search(tq, 7, { parallel: true });
+      const seq = index.searchSync(tq, 7);
+      expect(Array.from(par.indices)).toEqual(Array.from(seq.indices));
+      expect(Array.from(par.distances)).toEqual(Array.from(seq.distances));
+      const three = new Uint8Array(ties.rows);
+      three[5] = three[900] = three[1999] = 1;
+      const narrow = await index.search(tq, 5, { parallel: true, filter: three });
+      for (let qi = 0; qi < tq.rows; qi++) {
+        const rows = Array.from(narrow.indices.subarray(qi * 5, qi * 5 + 5));
+        expect([...rows.slice(0, 3)].sort((x, y) => x - y)).toEqual([5, 900, 1999]);
+        expect(rows.slice(3)).toEqual([-1, -1]);
+      }
+    }
+    const tiny = await ExactIndex.create(randomMatrix(3000, 4, 24), { threads: 2, kernel: 'onnx' });
+    indexes.push(tiny);
+    const all = await tiny.search(randomMatrix(2, 4, 25), 5000, { parallel: true });
+    expect(all.k).toBe(3000);
+    expect(new Set(all.indices.subarray(0, 3000)).size).toBe(3000);
+  }, 60_000);
 
   it('answers concurrent searches and refuses work after close()', async () => {
     const index = await ExactIndex.create(g, { metric: 'euclidean', threads: 2, kernel: 'js' });

@@ -157,6 +157,12 @@ export function mergeExact(nq: number, k: number, shards: HeapSet[]): TopKResult
   return out;
 }
 
+/** Counts kept by an index across searches. */
+export interface SearchStats {
+  /** Queries whose candidates could not prove the answer and were settled by a full exact scan. */
+  fullScans: number;
+}
+
 export interface ShardCandidates {
   heaps: HeapSet;
   /** Multiplies (‖q‖² + max‖g‖²) for 'l2', or 1 for 'cos', to bound the error of a key. */
@@ -175,6 +181,7 @@ export function refine(
   k: number,
   shards: ShardCandidates[],
   mask: Uint8Array | null,
+  stats?: SearchStats,
 ): TopKResult {
   const out = emptyResult(q.rows, k);
   const isCos = prep.metric === 'cosine';
@@ -206,6 +213,7 @@ export function refine(
     }
     if (!proven) {
       fullScan(prep, q, qi, qNorms[qi], k, mask, idx, cmp);
+      if (stats) stats.fullScans++;
     }
     for (let i = 0; i < kept; i++) {
       out.indices[qi * k + i] = idx[i];
