@@ -2,9 +2,10 @@ import envPaths from 'env-paths';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Lab } from '../store/lab.ts';
+import { UserError } from '../util/user-error.ts';
 
 /** An error the user can act on: printed as one line (or one JSON object) with a non-zero exit. */
-export class CliError extends Error {
+export class CliError extends UserError {
   override readonly name = 'CliError';
   constructor(
     message: string,

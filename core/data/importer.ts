@@ -19,6 +19,7 @@ import { sidecarOf } from './formats.ts';
 import { RateMeter, type Progress } from './progress.ts';
 import { scanFolder, type ScannedFile } from './scan.ts';
 import { holdoutSplit, type Split } from './split.ts';
+import { UserError } from '../util/user-error.ts';
 
 export interface ImportOptions {
   /** A captions table (.csv/.tsv/.jsonl); default: captions.{csv,tsv,jsonl} in the folder, if present. */
@@ -65,7 +66,7 @@ export interface ImportSummary {
 }
 
 /** The folder, a captions file or a labels file named by the user cannot be used; nothing was written. */
-export class ImportInputError extends Error {
+export class ImportInputError extends UserError {
   override readonly name = 'ImportInputError';
 }
 

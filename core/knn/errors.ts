@@ -1,5 +1,6 @@
+import { UserError } from '../util/user-error.ts';
 /** Base class of every error thrown by the neighbour engine. */
-export class KnnError extends Error {
+export class KnnError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

@@ -3,6 +3,7 @@ import { imageParamSpecs } from './image-tower.ts';
 import { LOGIT_SCALE_INIT, type LossOptions } from './losses.ts';
 import { ParamLayout } from './params.ts';
 import { textParamSpecs } from './text-tower.ts';
+import { UserError } from '../util/user-error.ts';
 
 export interface TextConfig {
   /** Width of the token embeddings that are mean-pooled. */
@@ -83,7 +84,7 @@ export function defaultTrainConfig(): TrainConfig {
 }
 
 /** A training setting that cannot work; the message names the setting. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override readonly name = 'ConfigError';
 }
 

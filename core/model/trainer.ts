@@ -33,6 +33,7 @@ import { AdamW, learningRate } from './optim.ts';
 import { trainStep, type StepContext } from './step.ts';
 import { hashSeed, mulberry32, shuffle } from './rng.ts';
 import { encodeAll, Tokenizer, type TokenizerSpec } from './tokenizer.ts';
+import { UserError } from '../util/user-error.ts';
 
 export interface TrainProgress {
   modelId: number;
@@ -76,7 +77,7 @@ export interface TrainResult {
 }
 
 /** Training data that cannot work (too few pairs); the message says what to import. */
-export class TrainingDataError extends Error {
+export class TrainingDataError extends UserError {
   override readonly name = 'TrainingDataError';
 }
 

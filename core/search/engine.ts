@@ -28,9 +28,10 @@ import { EmbeddingModel, type ImagePixels } from '../model/model.ts';
 import type { Lab } from '../store/lab.ts';
 import { readEmbeddings, resolveModelId, type EmbeddingMatrix } from '../store/models.ts';
 import { pca2, projectRows } from '../theory/projection.ts';
+import { UserError } from '../util/user-error.ts';
 
 /** A problem with a search or classification request the user can fix (no model, unknown item, bad query). */
-export class SearchError extends Error {
+export class SearchError extends UserError {
   override readonly name = 'SearchError';
 }
 

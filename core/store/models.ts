@@ -1,4 +1,5 @@
 import type { Db } from './lab.ts';
+import { UserError } from '../util/user-error.ts';
 
 /** Stored trained models: runs, their history, checkpoints and embeddings (schema in migration 002). */
 
@@ -80,7 +81,7 @@ export interface EmbeddingMatrix {
   rowOf: Map<number, number>;
 }
 
-export class ModelNotFoundError extends Error {
+export class ModelNotFoundError extends UserError {
   override readonly name = 'ModelNotFoundError';
   constructor(readonly modelId: number | null) {
     super(

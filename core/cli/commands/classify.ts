@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { SearchEngine } from '../../search/engine.ts';
 import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
 
 const classifyOptions = commonOptions
@@ -37,6 +36,7 @@ export function register(program: Command): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(classifyOptions, raw);
       const lab = openLab(o.lab, { create: false });
+      const { SearchEngine } = await import('../../search/engine.ts');
       const engine = new SearchEngine(lab, { allowFiles: true });
       try {
         const image = { file: o.image };

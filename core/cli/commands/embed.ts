@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { embedLab, type EmbedLabResult } from '../../model/embed.ts';
+import type { EmbedLabResult } from '../../model/embed.ts';
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError, resolveModelId } from '../../store/models.ts';
 import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
@@ -18,6 +18,7 @@ export async function runEmbed(lab: Lab, modelId?: number): Promise<EmbedLabResu
     if (e instanceof ModelNotFoundError) throw new CliError(e.message);
     throw e;
   }
+  const { embedLab } = await import('../../model/embed.ts');
   return { modelId: id, ...(await embedLab(lab, id)) };
 }
 

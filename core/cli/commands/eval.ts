@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { evaluateModel, type EvalResult } from '../../model/evaluate.ts';
+import type { EvalResult } from '../../model/evaluate.ts';
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError } from '../../store/models.ts';
 import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
@@ -20,6 +20,7 @@ export async function runEval(
   o: Pick<EvalCommandOptions, 'model' | 'split' | 'k' | 'baseline'>,
 ): Promise<EvalResult> {
   try {
+    const { evaluateModel } = await import('../../model/evaluate.ts');
     return await evaluateModel(lab, o.model, { split: o.split, k: o.k, baseline: o.baseline });
   } catch (e) {
     if (e instanceof ModelNotFoundError) throw new CliError(e.message);

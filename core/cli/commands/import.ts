@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { importFolder, resolveImportInputs, type ImportSummary } from '../../data/importer.ts';
+import type { ImportSummary } from '../../data/importer.ts';
 import { SPLITS } from '../../data/split.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
@@ -36,6 +36,7 @@ export function register(program: Command): void {
     .option('--max-pixels <n>', 'largest image accepted, in pixels (default 100000000)')
     .option('--json', 'print one JSON object')
     .action(async (folder: string, raw: unknown) => {
+      const { importFolder, resolveImportInputs } = await import('../../data/importer.ts');
       const o = parseOptions(importOptions, raw);
       await resolveImportInputs(folder, { captionsFile: o.captions, labelsFile: o.labels, holdout: o.holdout });
       const lab = openLab(o.lab);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ANN_MIN_ROWS } from '../../knn/index.ts';
-import { SearchEngine, indexPath } from '../../search/engine.ts';
 import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
 
 const indexOptions = commonOptions.extend({
@@ -17,7 +16,8 @@ export function register(program: Command): void {
     .option('--model <id>', 'model (default: the newest)')
     .option('--threshold <rows>', `use the index from this many gallery rows on (default ${ANN_MIN_ROWS})`)
     .option('--json', 'print one JSON object')
-    .action((raw: unknown) => {
+    .action(async (raw: unknown) => {
+      const { SearchEngine, indexPath } = await import('../../search/engine.ts');
       const o = parseOptions(indexOptions, raw);
       const lab = openLab(o.lab, { create: false });
       try {

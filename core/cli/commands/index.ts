@@ -12,7 +12,11 @@ import { register as searchCommand } from './search.ts';
 import { register as serveCommand } from './serve.ts';
 import { register as trainCommand } from './train.ts';
 
-/** Every `nearlab` command, in the order `nearlab --help` lists them. */
+/**
+ * Every `nearlab` command, in the order `nearlab --help` lists them. Registering them all must stay cheap: a
+ * command loads its heavy modules (TF.js, sharp, the search engine, the server) inside its action, so that
+ * `nearlab info` does not pay for training code at start-up.
+ */
 export const commands: readonly ((program: Command) => void)[] = [
   importCommand,
   infoCommand,

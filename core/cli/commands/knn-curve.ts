@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { SearchEngine } from '../../search/engine.ts';
 import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
 
 const curveOptions = commonOptions.extend({
@@ -18,7 +17,8 @@ export function register(program: Command): void {
     .option('--max-k <k>', 'largest K (default 30)')
     .option('--model <id>', 'model (default: the newest)')
     .option('--json', 'print one JSON object')
-    .action((raw: unknown) => {
+    .action(async (raw: unknown) => {
+      const { SearchEngine } = await import('../../search/engine.ts');
       const o = parseOptions(curveOptions, raw);
       const lab = openLab(o.lab, { create: false });
       try {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { NearlabService } from '../../api/service.ts';
-import { startServer } from '../../server/server.ts';
 import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
 
 /** Where `npm run build` puts the renderer. */
@@ -22,6 +20,10 @@ export function register(program: Command): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(serveOptions, raw);
       const lab = openLab(o.lab);
+      const [{ NearlabService }, { startServer }] = await Promise.all([
+        import('../../api/service.ts'),
+        import('../../server/server.ts'),
+      ]);
       const service = new NearlabService(lab);
       const server = await startServer({ service, staticDir: RENDERER_DIR, port: o.port });
       if (o.json) printJson({ url: server.url, port: server.port, lab: lab.path });

@@ -1,16 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ConfigError, type TrainConfig } from '../../model/config.ts';
-import {
-  train,
-  TrainingDataError,
-  TrainingError,
-  type DeepPartial,
-  type TrainProgress,
-  type TrainResult,
-} from '../../model/trainer.ts';
+import type { TrainConfig } from '../../model/config.ts';
+import type { DeepPartial, TrainProgress, TrainResult } from '../../model/trainer.ts';
 import type { Lab } from '../../store/lab.ts';
-import { ModelNotFoundError, resumableModels } from '../../store/models.ts';
+import { resumableModels } from '../../store/models.ts';
+import { UserError } from '../../util/user-error.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
 
@@ -96,20 +90,15 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
         : p.phase;
     bar.update({ phase, done: p.step, total: p.totalSteps, rate: p.samplesPerSec, etaSeconds: p.etaSeconds });
   };
+  // Loaded on use: training pulls in TF.js, which every other command would pay for at start-up.
+  const { train, TrainingError } = await import('../../model/trainer.ts');
   try {
     const result = await train(lab, resume === undefined ? configFromOptions(o) : {}, { resume, signal, onProgress });
     bar.done();
     return result;
   } catch (e) {
     bar.done();
-    if (
-      e instanceof ConfigError ||
-      e instanceof TrainingDataError ||
-      e instanceof TrainingError ||
-      e instanceof ModelNotFoundError
-    ) {
-      throw new CliError(e.message);
-    }
+    if (e instanceof UserError || e instanceof TrainingError) throw new CliError(e.message);
     throw e;
   }
 }
