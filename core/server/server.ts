@@ -1,11 +1,12 @@
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { ApiEvent } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
 import type { NearlabService } from '../api/service.ts';
 import { TOKEN_COOKIE, checkRequest, newToken } from './auth.ts';
+import { contentType } from '../util/content-type.ts';
 
 export interface ServerOptions {
   service: NearlabService;
@@ -23,24 +24,6 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
 
 function securityHeaders(port: number): Record<string, string> {
   return {
@@ -135,7 +118,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       const path = await service.originalFile(id);
       if (!path) return send(res, 404, 'no such file');
-      res.writeHead(200, { 'content-type': MIME[extname(path).toLowerCase()] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': contentType(path) });
       createReadStream(path).pipe(res);
       return;
     }
@@ -151,7 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return send(res, 404, 'not found');
     }
     res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentType(file),
       'cache-control': 'no-cache',
     });
     createReadStream(file).pipe(res);

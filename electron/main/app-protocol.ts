@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { contentType, resolveAppAsset } from './security/app-url.ts';
+import { contentType } from '../../core/util/content-type.ts';
+import { resolveAppAsset } from './security/app-url.ts';
 
 /**
  * The `nearlab-app:` handler: serves the built renderer (out/renderer) and nothing else, with the

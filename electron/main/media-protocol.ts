@@ -2,7 +2,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { MediaKind } from '../../core/api/contract.ts';
 import type { MediaResult } from '../../core/process/protocol.ts';
-import { contentType } from './security/app-url.ts';
+import { contentType } from '../../core/util/content-type.ts';
 import { resolveMediaRequest } from './security/media-url.ts';
 
 const HEADERS = {

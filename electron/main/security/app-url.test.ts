@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentType, resolveAppAsset } from './app-url.ts';
+import { resolveAppAsset } from './app-url.ts';
 
 const DIR = '/app/out/renderer';
 
@@ -37,13 +37,5 @@ describe('resolveAppAsset', () => {
     ]) {
       expect(resolveAppAsset(url, DIR), url).toBeNull();
     }
-  });
-
-  it('types files by extension, unknown ones as bytes', () => {
-    expect(contentType('/x/index.html')).toMatch(/^text\/html/);
-    expect(contentType('/x/a.JS')).toMatch(/^text\/javascript/);
-    expect(contentType('/x/photo.JPEG')).toBe('image/jpeg');
-    expect(contentType('/x/model.wasm')).toBe('application/wasm');
-    expect(contentType('/x/notes')).toBe('application/octet-stream');
   });
 });

@@ -1,4 +1,4 @@
-import { extname, isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { APP_HOST, APP_SCHEME } from '../../shared/channels.ts';
 
 /**
@@ -26,29 +26,4 @@ export function resolveAppAsset(url: string, rendererDir: string): string | null
   const r = relative(rendererDir, file);
   if (!r || r.startsWith(`..${sep}`) || r === '..' || isAbsolute(r)) return null;
   return file;
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
-
-/** Content type by extension; unknown files are served as bytes (and nosniff stops guessing). */
-export function contentType(path: string): string {
-  return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
