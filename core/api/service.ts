@@ -192,7 +192,12 @@ export class NearlabService extends TheoryHandlers implements ApiHandlers {
         config: config as unknown as Record<string, unknown>,
         epochsDone: m.epochsDone,
         metrics: m.metrics
-          ? { t2i: m.metrics.t2i, i2t: m.metrics.i2t, knnAccuracy: null, zeroShotAccuracy: null }
+          ? {
+              t2i: m.metrics.t2i,
+              i2t: m.metrics.i2t,
+              knnAccuracy: m.metrics.knnAccuracy ?? null,
+              zeroShotAccuracy: m.metrics.zeroShotAccuracy ?? null,
+            }
           : null,
         embedded: counts.image >= live.items && counts.caption >= live.captions && live.items > 0,
       };

@@ -62,6 +62,12 @@ describe('train', () => {
     expect(m.images).toBeGreaterThan(5);
     // 12 colour×shape captions among the val images: chance R@5 is about 5/12 for i2t.
     expect(m.i2t.r5).toBeGreaterThan(0.6);
+    // Once finished, the model's metrics also hold val classification accuracies (the fixture is labelled by shape).
+    const final = getModel(lab.db, r.modelId).metrics!;
+    expect(final.t2i).toEqual(m.t2i);
+    expect(final.knnAccuracy).toBeGreaterThan(0.5);
+    expect(final.zeroShotAccuracy).toBeGreaterThanOrEqual(0);
+    expect(r.metrics).toEqual(final);
 
     const live = (lab.db.prepare("SELECT count(*) AS n FROM items WHERE status = 'ok'").get() as { n: number }).n;
     expect(embeddingCounts(lab.db, r.modelId)).toEqual({ image: live, caption: live });

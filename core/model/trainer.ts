@@ -11,6 +11,7 @@ import {
   recordEpoch,
   recordSteps,
   saveCheckpoint,
+  setModelMetrics,
   truncateHistory,
   type EpochMetrics,
   type EpochRow,
@@ -27,6 +28,7 @@ import {
 } from './config.ts';
 import { loadLabData, type LabData, type LabItem } from './data.ts';
 import { embedAll, embedLab } from './embed.ts';
+import { evaluateModel } from './evaluate.ts';
 import { startEngines, type Engine } from './engine.ts';
 import { crossModalRecall } from './metrics.ts';
 import { AdamW, learningRate } from './optim.ts';
@@ -458,6 +460,8 @@ export async function train(
     const embedded = { images, captions };
     const seconds = secondsBefore + (performance.now() - started) / 1000;
     finishModel(db, modelId, { status: 'done', weights: params.slice() });
+    report('validating');
+    const finalMetrics = await withValClassification(lab, data, modelId, lastMetrics, options.prefer);
     report('done');
     const trainSeconds = epochsDone.reduce((s, e) => s + e.seconds, 0);
     return {
@@ -465,7 +469,7 @@ export async function train(
       status: 'done',
       backend: backend.description,
       epochs: epochsDone,
-      metrics: lastMetrics,
+      metrics: finalMetrics,
       seconds,
       samplesPerSec: epochsDone.reduce((s, e) => s + e.samplesPerSec * e.seconds, 0) / Math.max(trainSeconds, 1e-9),
       embedded,
@@ -481,6 +485,30 @@ export async function train(
     throw e;
   } finally {
     await Promise.all(engines.map((e) => e.close()));
+  }
+}
+
+/**
+ * Adds val-split classification accuracies (k-NN and label-prompt zero-shot, see evaluate.ts) to a finished model's
+ * last metrics and stores them, so model lists can show them without evaluating again. Needs labelled val items;
+ * a failure here leaves the finished model and its retrieval metrics as they are.
+ */
+async function withValClassification(
+  lab: Lab,
+  data: LabData,
+  modelId: number,
+  metrics: EpochMetrics | null,
+  prefer: BackendName | undefined,
+): Promise<EpochMetrics | null> {
+  if (!metrics || !data.items.some((i) => i.split === 'val' && i.label !== null)) return metrics;
+  try {
+    const r = await evaluateModel(lab, modelId, { split: 'val', prefer });
+    if (r.knnAccuracy === undefined && r.zeroShotAccuracy === undefined) return metrics;
+    const merged: EpochMetrics = { ...metrics, knnAccuracy: r.knnAccuracy, zeroShotAccuracy: r.zeroShotAccuracy };
+    setModelMetrics(lab.db, modelId, merged);
+    return merged;
+  } catch {
+    return metrics;
   }
 }
 

@@ -21,6 +21,12 @@ export interface EpochMetrics {
   /** Images and captions the metrics were computed on. */
   images: number;
   captions: number;
+  /**
+   * With labels, once training has finished: k-NN (k = 5, train items as the gallery) and label-prompt zero-shot
+   * accuracy of the val images.
+   */
+  knnAccuracy?: number;
+  zeroShotAccuracy?: number;
 }
 
 export interface ModelSummary {
@@ -331,6 +337,14 @@ export function truncateHistory(db: Db, id: number, step: number, epoch: number)
       id,
     );
   })();
+}
+
+/** Replaces a model's latest validation metrics (e.g. adds classification accuracies once it is finished). */
+export function setModelMetrics(db: Db, id: number, metrics: EpochMetrics): void {
+  const r = db
+    .prepare('UPDATE models SET metrics = ?, updated_at = ? WHERE id = ?')
+    .run(JSON.stringify(metrics), now(), id);
+  if (r.changes === 0) throw new ModelNotFoundError(id);
 }
 
 export interface FinishModel {

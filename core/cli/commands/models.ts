@@ -55,10 +55,12 @@ export function register(program: Command): void {
           out.write('no models yet (run `nearlab train`)\n');
           return;
         }
-        out.write('   id  status     loss              d  size  epochs   t2i R@1  R@5   i2t R@1  R@5   created\n');
+        out.write(
+          '   id  status     loss              d  size  epochs   t2i R@1  R@5   i2t R@1  R@5   k-NN  0-shot  created\n',
+        );
         for (const m of models) {
           out.write(
-            `${String(m.id).padStart(5)}  ${m.status.padEnd(9)}  ${m.loss.padEnd(16)} ${String(m.dim).padStart(3)}  ${String(m.imageSize).padStart(4)}  ${`${m.epochsDone}/${m.epochs}`.padStart(6)}   ${pct(m.metrics?.t2i.r1)} ${pct(m.metrics?.t2i.r5)}    ${pct(m.metrics?.i2t.r1)} ${pct(m.metrics?.i2t.r5)}   ${m.createdAt.slice(0, 16).replace('T', ' ')}\n`,
+            `${String(m.id).padStart(5)}  ${m.status.padEnd(9)}  ${m.loss.padEnd(16)} ${String(m.dim).padStart(3)}  ${String(m.imageSize).padStart(4)}  ${`${m.epochsDone}/${m.epochs}`.padStart(6)}   ${pct(m.metrics?.t2i.r1)} ${pct(m.metrics?.t2i.r5)}    ${pct(m.metrics?.i2t.r1)} ${pct(m.metrics?.i2t.r5)}  ${pct(m.metrics?.knnAccuracy)}  ${pct(m.metrics?.zeroShotAccuracy)}   ${m.createdAt.slice(0, 16).replace('T', ' ')}\n`,
           );
         }
       } finally {

@@ -45,8 +45,8 @@ export function configFromOptions(o: TrainCommandOptions): DeepPartial<TrainConf
   return c;
 }
 
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
+function pct(x: number | undefined): string {
+  return x === undefined ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
 /** One human line per finished epoch. */
@@ -126,6 +126,8 @@ export function printTrainResult(r: TrainResult, json: boolean): void {
     out.write(
       `  val image→text  R@1 ${pct(m.i2t.r1)}  R@5 ${pct(m.i2t.r5)}  R@10 ${pct(m.i2t.r10)}  median rank ${m.i2t.medianRank}\n`,
     );
+    if (m.knnAccuracy !== undefined || m.zeroShotAccuracy !== undefined)
+      out.write(`  val k-NN (k = 5) accuracy ${pct(m.knnAccuracy)}  zero-shot accuracy ${pct(m.zeroShotAccuracy)}\n`);
   }
   out.write(`  embedded ${r.embedded.images} images and ${r.embedded.captions} captions\n`);
 }
