@@ -36,7 +36,10 @@ export const PARALLEL_MIN_WORK = 4_000_000;
 export interface ExactIndexOptions {
   /** Default 'cosine'. */
   metric?: Metric;
-  /** Worker threads (gallery shards); 'auto' = min(2, cores) for big galleries, none for small ones. */
+  /**
+   * Threads of big searches (ONNX Runtime's pool, or gallery-shard workers); 'auto' = min(2, cores) for big
+   * galleries, none for small ones.
+   */
   threads?: number | 'auto';
   /**
    * Dot-product kernel for big searches: 'auto' = ONNX Runtime when the optional onnxruntime-node loads, else
