@@ -140,7 +140,7 @@ export function register(program: Command): void {
     .option('--loss <loss>', 'npair (default, CLIP-style InfoNCE), triplet or contrastive')
     .option('--mining <mining>', 'triplet negatives: semihard (default), hardest or all')
     .option('--margin <m>', 'margin on squared distances (triplet 0.2, contrastive 1)')
-    .option('--epochs <n>', 'passes over the train split (default 25)')
+    .option('--epochs <n>', 'passes over the train split (default 20)')
     .option('--batch <b>', 'batch size (default 64)')
     .option('--dim <d>', 'embedding dimension (default 128)')
     .option('--image-size <s>', 'model input size in pixels, a multiple of 16 (default 64)')
