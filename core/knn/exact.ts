@@ -25,11 +25,11 @@ import {
   type TopKResult,
 } from './topk.ts';
 
-/** Galleries with fewer values (rows × dim) than this never start workers. */
+/** Galleries with fewer values (rows × dim) than this never start ONNX Runtime or workers. */
 export const PARALLEL_MIN_GALLERY_VALUES = 1 << 19;
 /**
- * A search goes to the workers only when queries × rows × dim reaches this many multiply-adds; below it the
- * calling thread is faster than a round trip (a 100k × 128 single query is 12.8M and goes to the workers).
+ * A search goes to ONNX Runtime or the workers only when queries × rows × dim reaches this many multiply-adds;
+ * below it the calling thread is about as fast (a 100k × 128 single query is 12.8M and goes to them).
  */
 export const PARALLEL_MIN_WORK = 4_000_000;
 
