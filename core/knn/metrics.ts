@@ -1,5 +1,5 @@
 import { KnnArgumentError, MetricMatrixError, ShapeError } from './errors.ts';
-import { symmetricEigen } from './linalg.ts';
+import { gram, symmetricEigen } from './linalg.ts';
 import type { Matrix } from './matrix.ts';
 
 /** Metrics with a closed form. 'l1' and 'manhattan' are the same metric. */
@@ -85,15 +85,7 @@ export function mahalanobis(M: ArrayLike<number> | Matrix, options: MahalanobisO
 export function mahalanobisFromMap(L: ArrayLike<number>, rows: number, dim: number): MahalanobisMetric {
   if (L.length !== rows * dim) throw new ShapeError(`map has ${L.length} values, expected ${rows}×${dim}`);
   const l = Float64Array.from(L);
-  const M = new Float64Array(dim * dim);
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < dim; i++) {
-      const a = l[r * dim + i];
-      if (a === 0) continue;
-      for (let j = 0; j < dim; j++) M[i * dim + j] += a * l[r * dim + j];
-    }
-  }
-  return { kind: 'mahalanobis', dim, M, L: l, rank: rows };
+  return { kind: 'mahalanobis', dim, M: gram(l, rows, dim), L: l, rank: rows };
 }
 
 function isMatrix(x: ArrayLike<number> | Matrix): x is Matrix {

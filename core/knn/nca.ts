@@ -99,14 +99,7 @@ export function nca(X: Matrix, labels: readonly string[], options: NcaOptions = 
       break;
     }
   }
-  const M = new Float64Array(d * d);
-  for (let s = 0; s < r; s++) {
-    for (let a = 0; a < d; a++) {
-      const v = A[s * d + a];
-      if (v === 0) continue;
-      for (let b = 0; b < d; b++) M[a * d + b] += v * A[s * d + b];
-    }
-  }
+  const M = gram(A, r, d);
   return { A, M, dimsOut: r, dim: d, iterations: it, converged, history };
 }
 

@@ -1,6 +1,6 @@
 import { HeapSet } from './heap.ts';
 import { keyErrorScale } from './kernel.ts';
-import type { Matrix } from './matrix.ts';
+import { normaliseRows, type Matrix } from './matrix.ts';
 import { scoreTopKModel } from './onnx-model.ts';
 import type { PreparedGallery, ShardCandidates } from './topk.ts';
 
@@ -40,7 +40,7 @@ export async function createOrtKernel(prep: PreparedGallery, threads: number): P
   const ort = await loadOrt();
   const cos = prep.metric === 'cosine';
   const { rows: n, dim } = prep.vectors;
-  const gallery = cos ? normalisedRows(prep.vectors.data, n, dim) : prep.vectors.data;
+  const gallery = cos ? normaliseRows(prep.vectors).data : prep.vectors.data;
   const bias = new Float32Array(n);
   if (!cos) for (let i = 0; i < n; i++) bias[i] = -prep.norms[i];
   const session: Session = await ort.InferenceSession.create(scoreTopKModel(cos ? 1 : 2), {
@@ -70,7 +70,7 @@ export async function createOrtKernel(prep: PreparedGallery, threads: number): P
       for (let q0 = 0; q0 < q.rows; q0 += blockRows) {
         const bq = Math.min(blockRows, q.rows - q0);
         let block = q.data.subarray(q0 * dim, (q0 + bq) * dim);
-        if (cos) block = normalisedRows(block, bq, dim);
+        if (cos) block = normaliseRows({ data: block, rows: bq, dim }).data;
         const out = await session.run({ ...feedsBase, Q: new ort.Tensor('float32', block, [bq, dim]) });
         const values = out.V.data as Float32Array;
         const indices = out.I.data as BigInt64Array;
@@ -89,16 +89,4 @@ export async function createOrtKernel(prep: PreparedGallery, threads: number): P
       await session.release();
     },
   };
-}
-
-function normalisedRows(a: Float32Array, rows: number, dim: number): Float32Array {
-  const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) {
-    const o = i * dim;
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += a[o + j] * a[o + j];
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = 0; j < dim; j++) out[o + j] = a[o + j] * inv;
-  }
-  return out;
 }

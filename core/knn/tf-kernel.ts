@@ -1,5 +1,6 @@
 import type { HeapSet } from './heap.ts';
 import { selectFromDots, type Shard } from './kernel.ts';
+import { normaliseRows } from './matrix.ts';
 
 /** Upper bound on floats in one block of scores (8 MB), which sets how many queries go into one product. */
 const MAX_BLOCK_VALUES = 2 * 1024 * 1024;
@@ -20,8 +21,8 @@ export async function createTfKernel(shard: Shard): Promise<TfKernel> {
   await tf.ready();
   const { dim, start, end, mode } = shard;
   const width = end - start;
-  const rows = shard.gallery.slice(start * dim, end * dim);
-  if (mode === 'cos') normaliseInPlace(rows, width, dim);
+  const slice = shard.gallery.subarray(start * dim, end * dim);
+  const rows = mode === 'cos' ? normaliseRows({ data: slice, rows: width, dim }).data : slice.slice();
   const gT = tf.tidy(() => tf.transpose(tf.tensor2d(rows, [width, dim])));
   const blockRows = Math.max(1, Math.floor(MAX_BLOCK_VALUES / Math.max(1, width)));
   return {
@@ -29,8 +30,8 @@ export async function createTfKernel(shard: Shard): Promise<TfKernel> {
       const view: Shard = { ...shard, mask };
       for (let q0 = 0; q0 < nq; q0 += blockRows) {
         const bq = Math.min(blockRows, nq - q0);
-        const block = queries.slice(q0 * dim, (q0 + bq) * dim);
-        if (mode === 'cos') normaliseInPlace(block, bq, dim);
+        const raw = queries.subarray(q0 * dim, (q0 + bq) * dim);
+        const block = mode === 'cos' ? normaliseRows({ data: raw, rows: bq, dim }).data : raw.slice();
         const qt = tf.tensor2d(block, [bq, dim]);
         const s = tf.matMul(qt, gT);
         const dots = s.dataSync() as Float32Array;
@@ -43,14 +44,4 @@ export async function createTfKernel(shard: Shard): Promise<TfKernel> {
       gT.dispose();
     },
   };
-}
-
-function normaliseInPlace(a: Float32Array, rows: number, dim: number): void {
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    const o = i * dim;
-    for (let j = 0; j < dim; j++) s += a[o + j] * a[o + j];
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = 0; j < dim; j++) a[o + j] *= inv;
-  }
 }
