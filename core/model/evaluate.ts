@@ -32,6 +32,8 @@ export interface EvalOptions {
   /** Also compute k-NN accuracy on raw pixels. */
   baseline?: boolean;
   prefer?: BackendName;
+  /** The lab's items and pixels when the caller has them loaded already (the trainer does). */
+  data?: LabData;
 }
 
 /** Image and caption embeddings of the given items: stored ones, the missing ones computed now. */
@@ -118,7 +120,7 @@ export async function evaluateModel(lab: Lab, modelId?: number | null, options: 
   const id = resolveModelId(lab.db, modelId);
   const model = await EmbeddingModel.load(lab, id, { prefer: options.prefer });
   try {
-    const data = loadLabData(lab.db);
+    const data = options.data ?? loadLabData(lab.db);
     const items = data.items.filter((i) => i.split === split);
     if (items.length === 0) throw new Error(`the ${split} split of this lab is empty`);
     const d = model.dim;

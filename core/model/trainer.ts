@@ -502,7 +502,7 @@ async function withValClassification(
 ): Promise<EpochMetrics | null> {
   if (!metrics || !data.items.some((i) => i.split === 'val' && i.label !== null)) return metrics;
   try {
-    const r = await evaluateModel(lab, modelId, { split: 'val', prefer });
+    const r = await evaluateModel(lab, modelId, { split: 'val', prefer, data });
     if (r.knnAccuracy === undefined && r.zeroShotAccuracy === undefined) return metrics;
     const merged: EpochMetrics = { ...metrics, knnAccuracy: r.knnAccuracy, zeroShotAccuracy: r.zeroShotAccuracy };
     setModelMetrics(lab.db, modelId, merged);
