@@ -115,7 +115,7 @@ describe('electron.builder.yml', () => {
     for (const p of [
       'electron/main/index.test.ts',
       'out/main/x.test.js',
-      'core/api/service.ts',
+      'core/service/service.ts',
       'renderer/src/App.svelte',
       'out/main/index.js.map',
       'test/e2e/app.spec.ts',

@@ -2,14 +2,13 @@
  * The one API between the UI and core: every method, its parameters (validated with zod wherever
  * they cross a process boundary: Electron IPC, the utility process, HTTP) and its result type.
  * The Electron preload, the browser-mode HTTP server and the renderer all use this file; methods
- * are added here first, then implemented in core/api/service.ts.
+ * are added here first, then implemented in core/service/service.ts.
  *
  * Transport (see core/api/rpc.ts): a call is { method, params } → { ok: true, result } or
  * { ok: false, error: { kind, message } }; events (job progress) are pushed as ApiEvent.
  */
 import { z } from 'zod';
-import type { Progress } from '../data/progress.ts';
-import type { LabInfo } from '../store/info.ts';
+import type { LabInfo, Progress } from './types.ts';
 import { theoryParams, type TheoryResults } from './theory-contract.ts';
 
 export const SPLIT = z.enum(['train', 'val', 'test']);

@@ -1,4 +1,4 @@
-import type { Progress } from '../data/progress.ts';
+import type { Progress } from '../api/types.ts';
 
 function formatSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '--:--';

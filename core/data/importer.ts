@@ -16,7 +16,8 @@ import {
 } from './annotations.ts';
 import { DEFAULT_MAX_PIXELS, ImageDecodeError, PIXEL_SIZE, decodeImage, type DecodedImage } from './decode.ts';
 import { sidecarOf } from './formats.ts';
-import { RateMeter, type Progress } from './progress.ts';
+import type { Progress } from '../api/types.ts';
+import { RateMeter } from './progress.ts';
 import { scanFolder, type ScannedFile } from './scan.ts';
 import { holdoutSplit, type Split } from './split.ts';
 import { UserError } from '../util/user-error.ts';

@@ -1,14 +1,4 @@
-export interface Progress {
-  phase: string;
-  done: number;
-  total: number;
-  /** Items per second over the recent window. */
-  rate: number;
-  /** Seconds left at the current rate, or null while unknown. */
-  etaSeconds: number | null;
-  /** Job-specific facts for the UI (e.g. a training run's model id, epoch and loss). */
-  detail?: Record<string, string | number | null>;
-}
+import type { Progress } from '../api/types.ts';
 
 /** Tracks throughput over a sliding window, so the rate follows the recent speed rather than the whole run's. */
 export class RateMeter {

@@ -1,6 +1,6 @@
 import type { ApiEvent } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
-import type { NearlabService } from '../api/service.ts';
+import type { NearlabService } from '../service/service.ts';
 import { fromCoreMessage, parseMessage, toCoreMessage, type FromCoreMessage, type MediaResult } from './protocol.ts';
 
 /** The part of Electron's `process.parentPort` that core uses (typed here: core never imports electron). */

@@ -4,7 +4,7 @@
  * main's messages on `process.parentPort`. Training and import run here, so they never block the
  * window. See core/process/protocol.ts for the messages.
  */
-import { NearlabService } from '../api/service.ts';
+import { NearlabService } from '../service/service.ts';
 import { openLab } from '../cli/options.ts';
 import { createCoreHandler, type ParentPortLike } from './handler.ts';
 import { labArgument } from './args.ts';

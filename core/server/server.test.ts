@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiEvent } from '../api/contract.ts';
-import { NearlabService } from '../api/service.ts';
+import { NearlabService } from '../service/service.ts';
 import { importFolder } from '../data/importer.ts';
 import { Lab } from '../store/lab.ts';
 import { SAMPLE_DIR, tempDir } from '../../test/helpers/corpus.ts';

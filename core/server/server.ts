@@ -4,7 +4,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { ApiEvent } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
-import type { NearlabService } from '../api/service.ts';
+import type { NearlabService } from '../service/service.ts';
 import { TOKEN_COOKIE, checkRequest, newToken } from './auth.ts';
 import { contentType } from '../util/content-type.ts';
 

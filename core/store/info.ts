@@ -1,24 +1,6 @@
+import type { LabInfo } from '../api/types.ts';
 import type { Db } from './lab.ts';
 
-export interface LabInfo {
-  /** Live items: image files present in their folder and imported. */
-  items: number;
-  /** Distinct image contents among them (identical files are stored once). */
-  images: number;
-  captions: number;
-  /** Category label name → number of items. */
-  labels: Record<string, number>;
-  /** Items with a numeric (regression) label. */
-  numericLabels: number;
-  unlabeled: number;
-  splits: Record<'train' | 'val' | 'test', number>;
-  /** Errors reported by the latest import of each folder. */
-  errors: number;
-  warnings: number;
-  /** Files that were imported once and are gone from their folder. */
-  missing: number;
-  roots: { path: string; items: number; lastImport: string | null; lastStatus: string | null }[];
-}
 
 const LIVE = `items.status = 'ok'`;
 

@@ -12,7 +12,7 @@ import { importFolder } from '../../core/data/importer.ts';
 import { Lab } from '../../core/store/lab.ts';
 import type { MethodName, Params } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';
-import { NearlabService } from '../../core/api/service.ts';
+import { NearlabService } from '../../core/service/service.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../resources/sample', import.meta.url));
 

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';
-import { NearlabService } from '../../core/api/service.ts';
+import { NearlabService } from '../../core/service/service.ts';
 import { importFolder } from '../../core/data/importer.ts';
 import { train } from '../../core/model/trainer.ts';
 import { Lab } from '../../core/store/lab.ts';
-import { SearchEngine } from '../../core/search/engine.ts';
+import { SearchEngine } from '../../core/service/search/engine.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 

@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(classifyOptions, raw);
       const lab = openLab(o.lab, { create: false });
-      const { SearchEngine } = await import('../../search/engine.ts');
+      const { SearchEngine } = await import('../../service/search/engine.ts');
       const engine = new SearchEngine(lab, { allowFiles: true });
       try {
         const image = { file: o.image };

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('--threshold <rows>', `use the index from this many gallery rows on (default ${ANN_MIN_ROWS})`)
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
-      const { SearchEngine, indexPath } = await import('../../search/engine.ts');
+      const { SearchEngine, indexPath } = await import('../../service/search/engine.ts');
       const o = parseOptions(indexOptions, raw);
       const lab = openLab(o.lab, { create: false });
       try {

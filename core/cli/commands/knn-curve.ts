@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--model <id>', 'model (default: the newest)')
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
-      const { SearchEngine } = await import('../../search/engine.ts');
+      const { SearchEngine } = await import('../../service/search/engine.ts');
       const o = parseOptions(curveOptions, raw);
       const lab = openLab(o.lab, { create: false });
       try {

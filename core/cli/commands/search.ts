@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Query } from '../../search/engine.ts';
+import type { Query } from '../../service/search/engine.ts';
 import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
 
 const searchOptions = commonOptions
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .action(async (raw: unknown) => {
       const o = parseOptions(searchOptions, raw);
       const lab = openLab(o.lab, { create: false });
-      const { SearchEngine } = await import('../../search/engine.ts');
+      const { SearchEngine } = await import('../../service/search/engine.ts');
       const engine = new SearchEngine(lab, { allowFiles: true });
       try {
         const query: Query = o.text

@@ -21,7 +21,7 @@ export function register(program: Command): void {
       const o = parseOptions(serveOptions, raw);
       const lab = openLab(o.lab);
       const [{ NearlabService }, { startServer }] = await Promise.all([
-        import('../../api/service.ts'),
+        import('../../service/service.ts'),
         import('../../server/server.ts'),
       ]);
       const service = new NearlabService(lab);

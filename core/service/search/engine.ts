@@ -1,6 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { UMAP } from 'umap-js';
-import { decodeImage, PIXEL_SIZE } from '../data/decode.ts';
+import { decodeImage, PIXEL_SIZE } from '../../data/decode.ts';
 import { mkdirSync } from 'node:fs';
 import {
   ANN_MIN_ROWS,
@@ -21,14 +21,14 @@ import {
   zeroShot,
   type Matrix,
   type Metric,
-} from '../knn/index.ts';
-import { PROMPT_TEMPLATE } from '../model/config.ts';
-import { evaluateModel } from '../model/evaluate.ts';
-import { EmbeddingModel, type ImagePixels } from '../model/model.ts';
-import type { Lab } from '../store/lab.ts';
-import { readEmbeddings, resolveModelId, type EmbeddingMatrix } from '../store/models.ts';
-import { pca2, projectRows } from '../theory/projection.ts';
-import { UserError } from '../util/user-error.ts';
+} from '../../knn/index.ts';
+import { PROMPT_TEMPLATE } from '../../model/config.ts';
+import { evaluateModel } from '../../model/evaluate.ts';
+import { EmbeddingModel, type ImagePixels } from '../../model/model.ts';
+import type { Lab } from '../../store/lab.ts';
+import { readEmbeddings, resolveModelId, type EmbeddingMatrix } from '../../store/models.ts';
+import { pca2, projectRows } from '../../theory/projection.ts';
+import { UserError } from '../../util/user-error.ts';
 
 /** A problem with a search or classification request the user can fix (no model, unknown item, bad query). */
 export class SearchError extends UserError {

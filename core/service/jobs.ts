@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Progress } from '../data/progress.ts';
-import type { JobKind, JobState } from './contract.ts';
-import { ApiError } from './rpc.ts';
+import type { Progress } from '../api/types.ts';
+import type { JobKind, JobState } from '../api/contract.ts';
+import { ApiError } from '../api/rpc.ts';
 
 export interface JobContext {
   signal: AbortSignal;

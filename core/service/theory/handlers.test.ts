@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../data/importer.ts';
-import { Lab } from '../store/lab.ts';
-import { normalCdf } from '../theory/index.ts';
-import { SAMPLE_DIR, tempDir } from '../../test/helpers/corpus.ts';
-import type { MethodName, Params, Results } from './contract.ts';
-import { dispatch } from './rpc.ts';
-import { NearlabService } from './service.ts';
-import type { Dataset2D } from './theory-contract.ts';
-import type { LabeledMatrix } from './theory-service.ts';
+import { importFolder } from '../../data/importer.ts';
+import { Lab } from '../../store/lab.ts';
+import { normalCdf } from '../../theory/index.ts';
+import { SAMPLE_DIR, tempDir } from '../../../test/helpers/corpus.ts';
+import type { MethodName, Params, Results } from '../../api/contract.ts';
+import { dispatch } from '../../api/rpc.ts';
+import { NearlabService } from '../service.ts';
+import type { Dataset2D } from '../../api/theory-contract.ts';
+import type { LabeledMatrix } from './handlers.ts';
 
 let lab: Lab;
 let service: NearlabService;

@@ -8,7 +8,7 @@ import { RateMeter } from '../data/progress.ts';
 import { KnnError } from '../knn/index.ts';
 import type { TrainConfig } from '../model/config.ts';
 import { resolveConfig, train, type DeepPartial } from '../model/trainer.ts';
-import { SearchEngine, SearchError } from '../search/engine.ts';
+import { SearchEngine, SearchError } from './search/engine.ts';
 import {
   embeddingCounts,
   getModel,
@@ -27,10 +27,10 @@ import type {
   ModelSummary,
   ParsedParams,
   Results,
-} from './contract.ts';
+} from '../api/contract.ts';
 import { JobManager } from './jobs.ts';
-import { ApiError } from './rpc.ts';
-import { TheoryHandlers, type LabeledMatrix } from './theory-service.ts';
+import { ApiError } from '../api/rpc.ts';
+import { TheoryHandlers, type LabeledMatrix } from './theory/handlers.ts';
 
 /** resources/sample; the packaged app sets NEARLAB_SAMPLE_DIR to its unpacked copy. */
 export const SAMPLE_FOLDER =

@@ -3,8 +3,8 @@
  * event loop. Workers start on demand, are reused, and exit after a while without work.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../util/workers.ts';
-import type { TaskInput, TaskOutput } from './theory-tasks.ts';
+import { startWorker } from '../../util/workers.ts';
+import type { TaskInput, TaskOutput } from './tasks.ts';
 
 export interface PoolRequest {
   id: number;

@@ -1,7 +1,7 @@
-// Worker thread running heavy Theory-lab tasks (see theory-pool.ts for the protocol).
+// Worker thread running heavy Theory-lab tasks (see pool.ts for the protocol).
 import { parentPort } from 'node:worker_threads';
-import { runTask } from './theory-tasks.ts';
-import type { PoolReply, PoolRequest } from './theory-pool.ts';
+import { runTask } from './tasks.ts';
+import type { PoolReply, PoolRequest } from './pool.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('theory.worker.ts must run as a worker thread');

@@ -1,5 +1,5 @@
 /** What the Theory lab's "Your data" view reads from a lab: labelled live items, their splits and raw pixels. */
-import type { Db } from '../store/lab.ts';
+import type { Db } from '../../store/lab.ts';
 
 export interface LabeledItem {
   itemId: number;

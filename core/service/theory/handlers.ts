@@ -1,9 +1,9 @@
-import type { Lab } from '../store/lab.ts';
-import { createRng, deriveSeed, shuffleInPlace } from '../theory/index.ts';
-import type { ParsedParams, Results } from './contract.ts';
-import { ApiError } from './rpc.ts';
-import { itemSplits, labeledItems, pixelMatrix } from './theory-data.ts';
-import { TheoryPool, TheoryTaskError, TheoryWorkerError, TheoryWorkerStartError } from './theory-pool.ts';
+import type { Lab } from '../../store/lab.ts';
+import { createRng, deriveSeed, shuffleInPlace } from '../../theory/index.ts';
+import type { ParsedParams, Results } from '../../api/contract.ts';
+import { ApiError } from '../../api/rpc.ts';
+import { itemSplits, labeledItems, pixelMatrix } from './data.ts';
+import { TheoryPool, TheoryTaskError, TheoryWorkerError, TheoryWorkerStartError } from './pool.ts';
 import {
   boxOf,
   estimateWork,
@@ -13,7 +13,7 @@ import {
   type TaskInput,
   type TaskOutput,
   type YourDataMatrix,
-} from './theory-tasks.ts';
+} from './tasks.ts';
 
 /** A labeled matrix of the lab's images: raw pixels or a model's embeddings. */
 export interface LabeledMatrix {

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importFolder } from '../data/importer.ts';
 import { Lab } from '../store/lab.ts';
 import { makeBadCorpus, SAMPLE_DIR, tempDir } from '../../test/helpers/corpus.ts';
-import type { Results } from './contract.ts';
-import { dispatch } from './rpc.ts';
+import type { Results } from '../api/contract.ts';
+import { dispatch } from '../api/rpc.ts';
 import { NearlabService } from './service.ts';
 
 let service: NearlabService;

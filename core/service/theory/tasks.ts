@@ -2,8 +2,8 @@
  * The Theory lab's API methods as pure computations: validated parameters in, JSON-ready results
  * out. The service runs them inline or, when heavy, in a worker thread (theory.worker.ts).
  */
-import * as T from '../theory/index.ts';
-import type { ParsedParams } from './contract.ts';
+import * as T from '../../theory/index.ts';
+import type { ParsedParams } from '../../api/contract.ts';
 import type {
   Box2D,
   CoverHartResult,
@@ -13,8 +13,8 @@ import type {
   RegionsResult,
   TheoryResults,
   YourDataSpace,
-} from './theory-contract.ts';
-import { THEORY_LIMITS } from './theory-limits.ts';
+} from '../../api/theory-contract.ts';
+import { THEORY_LIMITS } from '../../api/theory-limits.ts';
 
 export type TheoryMethod = keyof TheoryResults;
 
