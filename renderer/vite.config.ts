@@ -5,6 +5,12 @@ import { defineConfig } from 'vite';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /**
+ * `$api/…` is core/api, the only part of core the renderer may import (contract types, the client, the
+ * Theory limits). Vitest (renderer/vitest.config.ts) uses the same table; tsconfig.json's `paths` mirror it.
+ */
+export const alias = { $api: fileURLToPath(new URL('../core/api', import.meta.url)) };
+
+/**
  * The renderer bundle, loaded by Electron (file or custom protocol) and by `nearlab serve` from the
  * server root: a relative base works for both. No inline scripts, no eval (the server's CSP forbids them).
  */
@@ -12,6 +18,7 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [svelte()],
+  resolve: { alias },
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

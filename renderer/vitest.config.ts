@@ -2,12 +2,13 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { alias } from './vite.config.ts';
 
 /** Svelte component specs (`*.spec.ts` beside each component) in jsdom. */
 export default defineConfig({
   plugins: [svelte(), svelteTesting()],
   // Svelte 5 must resolve to its browser build under test, not the server one.
-  resolve: { conditions: ['browser'] },
+  resolve: { conditions: ['browser'], alias },
   test: {
     name: 'renderer',
     root: fileURLToPath(new URL('..', import.meta.url)),

@@ -12,6 +12,9 @@ const core = import.meta.glob('../../core/**/*.ts', { query: '?raw', import: 'de
 >;
 
 const BASE = 'file:///main/renderer/src/';
+/** The `$api` alias of renderer/vite.config.ts, as a path in the same made-up tree as BASE. */
+const API_ALIAS = '$api/';
+const API_PATH = '/main/core/api/';
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s+['"]([^'"]+)['"]/g;
 const ALLOWED_PACKAGES = ['svelte', 'svelte/reactivity', 'uplot', 'uplot/dist/uPlot.min.css'];
 
@@ -29,6 +32,12 @@ function importsOf(text: string): Import[] {
 
 const coreByPath = new Map(Object.entries(core).map(([k, v]) => [new URL(k, BASE).pathname, v]));
 
+/** Where an import of `file` lands: `$api/…` is core/api, a relative path is relative to the file. */
+function resolve(spec: string, file: string): string {
+  if (spec.startsWith(API_ALIAS)) return API_PATH + spec.slice(API_ALIAS.length);
+  return new URL(spec, new URL(file, BASE)).pathname;
+}
+
 /** Renderer files that main.ts reaches through imports: what the bundle holds. */
 function bundled(): string[] {
   const byPath = new Map(Object.keys(renderer).map((k) => [new URL(k, BASE).pathname, k]));
@@ -39,7 +48,7 @@ function bundled(): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     for (const { spec } of importsOf(renderer[file])) {
-      const next = byPath.get(new URL(spec, new URL(file, BASE)).pathname);
+      const next = byPath.get(resolve(spec, file));
       if (next) todo.push(next);
     }
   }
@@ -53,9 +62,9 @@ describe('renderer boundaries', () => {
     for (const file of files) {
       for (const { spec, typeOnly } of importsOf(renderer[file])) {
         if (ALLOWED_PACKAGES.includes(spec)) continue;
-        const target = new URL(spec, new URL(file, BASE)).pathname;
+        const target = resolve(spec, file);
         if (spec.startsWith('.') && target.startsWith('/main/renderer/src/')) continue;
-        if (!target.startsWith('/main/core/api/')) {
+        if (!spec.startsWith(API_ALIAS) || !target.startsWith(API_PATH)) {
           bad.push(`${file}: ${spec}`);
           continue;
         }
@@ -70,6 +79,17 @@ describe('renderer boundaries', () => {
     expect(files).toContain('./components/LinePlot.svelte');
     expect(files.length).toBeGreaterThan(30);
     expect(bad).toEqual([]);
+  });
+
+  it('reaches core only through the $api alias', () => {
+    const relative = Object.entries(renderer).flatMap(([file, text]) =>
+      importsOf(text)
+        .filter(({ spec }) => spec.startsWith('.') && !resolve(spec, file).startsWith('/main/renderer/'))
+        .map(({ spec }) => `${file}: ${spec}`),
+    );
+    expect(relative).toEqual([]);
+    expect(resolve('$api/contract.ts', './views/library/LibraryView.svelte')).toBe('/main/core/api/contract.ts');
+    expect(coreByPath.has(resolve('$api/client.ts', './main.ts'))).toBe(true);
   });
 
   it('would catch a value import of the contract (it pulls in zod)', () => {

@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import type { NearlabClient } from '../../../core/api/client.ts';
+import type { NearlabClient } from '$api/client.ts';
 import type { ItemCache } from './items.svelte.ts';
 import type { JobsStore } from './jobs.svelte.ts';
 import type { LabStore } from './lab.svelte.ts';

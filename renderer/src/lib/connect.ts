@@ -1,5 +1,5 @@
-import { createClient, type NearlabClient } from '../../../core/api/client.ts';
-import type { NearlabBridge } from '../../../core/api/contract.ts';
+import { createClient, type NearlabClient } from '$api/client.ts';
+import type { NearlabBridge } from '$api/contract.ts';
 import { electronTransport } from './transport-electron.ts';
 import { HttpTransport } from './transport-http.ts';
 

@@ -1,6 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { NearlabClient } from '../../../core/api/client.ts';
-import type { ItemDetail } from '../../../core/api/contract.ts';
+import type { NearlabClient } from '$api/client.ts';
+import type { ItemDetail } from '$api/contract.ts';
 
 /** Item details fetched once each, for results that carry only an id (captions under search hits). */
 export class ItemCache {

@@ -1,5 +1,5 @@
-import type { NearlabClient } from '../../../core/api/client.ts';
-import type { JobKind, JobState } from '../../../core/api/contract.ts';
+import type { NearlabClient } from '$api/client.ts';
+import type { JobKind, JobState } from '$api/contract.ts';
 import { errorMessage } from './errors.ts';
 
 /** Every job core knows of, newest first, kept live from job events. */

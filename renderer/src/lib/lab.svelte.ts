@@ -1,5 +1,5 @@
-import type { NearlabClient } from '../../../core/api/client.ts';
-import type { Results } from '../../../core/api/contract.ts';
+import type { NearlabClient } from '$api/client.ts';
+import type { Results } from '$api/contract.ts';
 import { errorMessage } from './errors.ts';
 
 /** How often counts are refreshed while an import runs, so the grid visibly fills. */

@@ -1,5 +1,5 @@
-import type { NearlabClient } from '../../../core/api/client.ts';
-import type { ModelSummary } from '../../../core/api/contract.ts';
+import type { NearlabClient } from '$api/client.ts';
+import type { ModelSummary } from '$api/contract.ts';
 import { errorMessage } from './errors.ts';
 
 /** The lab's trained models, refreshed when a training job changes state or the lab changes. */

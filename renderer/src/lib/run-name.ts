@@ -1,4 +1,4 @@
-import type { ModelSummary } from '../../../core/api/contract.ts';
+import type { ModelSummary } from '$api/contract.ts';
 
 /** '#3 npair': the run's number and name, without repeating the number when the name has it. */
 export function runName(m: Pick<ModelSummary, 'id' | 'name'>): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { NearlabBridge } from '../../../core/api/contract.ts';
+import type { NearlabBridge } from '$api/contract.ts';
 import { connect } from './connect.ts';
 import { electronTransport } from './transport-electron.ts';
 

@@ -1,5 +1,5 @@
-import type { Transport } from '../../../core/api/client.ts';
-import type { MEDIA_SCHEME, NearlabBridge } from '../../../core/api/contract.ts';
+import type { Transport } from '$api/client.ts';
+import type { MEDIA_SCHEME, NearlabBridge } from '$api/contract.ts';
 
 // The contract's constant, restated so the bundle need not import the contract's runtime (zod).
 const SCHEME: typeof MEDIA_SCHEME = 'nearlab-media';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApiEvent } from '../../../core/api/contract.ts';
+import type { ApiEvent } from '$api/contract.ts';
 import { HttpTransport } from './transport-http.ts';
 
 class FakeSocket {

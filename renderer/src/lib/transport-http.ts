@@ -1,5 +1,5 @@
-import type { Transport } from '../../../core/api/client.ts';
-import type { ApiEvent, MethodName } from '../../../core/api/contract.ts';
+import type { Transport } from '$api/client.ts';
+import type { ApiEvent, MethodName } from '$api/contract.ts';
 
 type CallResult = Awaited<ReturnType<Transport['call']>>;
 

@@ -1,5 +1,5 @@
-import { createClient, type NearlabClient, type Transport } from '../../../core/api/client.ts';
-import type { ApiEvent, ItemSummary, JobState, MethodName, Params, Results } from '../../../core/api/contract.ts';
+import { createClient, type NearlabClient, type Transport } from '$api/client.ts';
+import type { ApiEvent, ItemSummary, JobState, MethodName, Params, Results } from '$api/contract.ts';
 import type { AppContext } from '../lib/app-context.ts';
 import { APP_CONTEXT } from '../lib/app-context.ts';
 import { ItemCache } from '../lib/items.svelte.ts';

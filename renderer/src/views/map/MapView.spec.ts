@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Params, Results } from '../../../../core/api/contract.ts';
+import type { Params, Results } from '$api/contract.ts';
 import { fakeApp, labCore, makeModel } from '../../testing/fake-core.ts';
 import MapView from './MapView.svelte';
 

@@ -1,8 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Params } from '../../../../core/api/contract.ts';
+import type { Params } from '$api/contract.ts';
 import { fakeApp } from '../../testing/fake-core.ts';
-import { theoryCore } from './fake-theory.ts';
+import { theoryCore } from '../../testing/fake-theory.ts';
 import CurseTab from './CurseTab.svelte';
 
 let stop = () => {};

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeApp } from '../../testing/fake-core.ts';
-import { theoryCore } from './fake-theory.ts';
+import { theoryCore } from '../../testing/fake-theory.ts';
 import KdeTab from './KdeTab.svelte';
 
 let stop = () => {};

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeApp } from '../../testing/fake-core.ts';
-import { theoryCore } from './fake-theory.ts';
+import { theoryCore } from '../../testing/fake-theory.ts';
 import TheoryView from './TheoryView.svelte';
 
 let stop = () => {};

@@ -1,9 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Results } from '../../../../core/api/contract.ts';
-import { boxOf, runTask, type YourDataMatrix } from '../../../../core/api/theory-tasks.ts';
+import type { Results } from '$api/contract.ts';
 import { fakeApp } from '../../testing/fake-core.ts';
-import { theoryCore } from './fake-theory.ts';
+import { theoryCore, yourDataSpaces } from '../../testing/fake-theory.ts';
 import YourDataTab from './YourDataTab.svelte';
 
 let stop = () => {};
@@ -11,12 +10,13 @@ afterEach(() => stop());
 
 const N = 60;
 const NAMES = ['Animals', 'Flags', 'Food'];
+type Matrix = Parameters<typeof yourDataSpaces>[0]['matrices'][number];
 
 /** A lab of 60 images in 3 classes: an embedding that separates them, and pixels that barely do. */
 function yourData(withModel: boolean): Results['theoryYourData'] {
   const labels = Int32Array.from({ length: N }, (_, i) => i % 3);
   const isTest = Uint8Array.from({ length: N }, (_, i) => (i % 4 === 3 ? 1 : 0));
-  const matrix = (kind: YourDataMatrix['kind'], dim: number, signal: number): YourDataMatrix => ({
+  const matrix = (kind: Matrix['kind'], dim: number, signal: number): Matrix => ({
     kind,
     title: kind === 'embedding' ? 'Learned embedding' : 'Raw pixels (8×8 RGB)',
     dim,
@@ -27,17 +27,13 @@ function yourData(withModel: boolean): Results['theoryYourData'] {
     }),
   });
   const matrices = withModel ? [matrix('embedding', 8, 3), matrix('pixels', 192, 0.2)] : [matrix('pixels', 192, 0.2)];
-  const { spaces } = runTask({
-    method: 'yourDataProjection',
-    params: { matrices, labels, numClasses: 3, isTest, kMax: 30, seed: 1 },
-  });
   return {
     note: withModel ? null : 'No trained model yet, so only raw pixels are shown.',
     classNames: NAMES,
     itemIds: Array.from({ length: N }, (_, i) => 100 + i),
     isTest: Array.from(isTest, (t) => t === 1),
     leftOut: 2,
-    spaces: spaces.map((s) => ({ ...s, box: boxOf(s.data) })),
+    spaces: yourDataSpaces({ matrices, labels, numClasses: 3, isTest, kMax: 30, seed: 1 }),
   };
 }
 

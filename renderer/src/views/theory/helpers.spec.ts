@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RegionsResult } from '../../../../core/api/theory-contract.ts';
+import type { RegionsResult } from '$api/theory-contract.ts';
 import { decodeBytes, decodeU16, fingerprint } from './codec.ts';
 import { mahalanobisEllipse, parseColor, regionPixels } from './paint.ts';
 import { boxAround, fitBox, pointNear, toCanvas, toWorld } from './plane.ts';

@@ -1,5 +1,5 @@
 /** Turns decision-region rasters into pixels: class colour, faded where the vote is close. */
-import type { RegionsResult } from '../../../../core/api/theory-contract.ts';
+import type { RegionsResult } from '$api/theory-contract.ts';
 import { decodeBytes, decodeU16 } from './codec.ts';
 
 export type Rgb = [number, number, number];

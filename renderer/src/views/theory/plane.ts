@@ -1,5 +1,5 @@
 /** The map between a world box in the plane and a canvas of width × height CSS pixels (y up in the world). */
-import type { Box2D } from '../../../../core/api/theory-contract.ts';
+import type { Box2D } from '$api/theory-contract.ts';
 
 export interface Plane {
   box: Box2D;

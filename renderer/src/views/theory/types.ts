@@ -1,4 +1,4 @@
-import type { ParsedParams } from '../../../../core/api/contract.ts';
+import type { ParsedParams } from '$api/contract.ts';
 
 /** A metric of the plane as the API takes it. */
 export type PlaneMetric = ParsedParams<'theoryRegions'>['metric'];

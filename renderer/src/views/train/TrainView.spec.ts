@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Results } from '../../../../core/api/contract.ts';
+import type { Results } from '$api/contract.ts';
 import { fakeApp, labCore, makeJob, makeModel } from '../../testing/fake-core.ts';
 import TrainView from './TrainView.svelte';
 
