@@ -1,7 +1,4 @@
-import envPaths from 'env-paths';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { Lab } from '../store/lab.ts';
 import { UserError } from '../util/user-error.ts';
 
 /** An error the user can act on: printed as one line (or one JSON object) with a non-zero exit. */
@@ -13,19 +10,6 @@ export class CliError extends UserError {
   ) {
     super(message);
   }
-}
-
-/** The lab used when --lab is not given: $NEARLAB_LAB, else `default.nearlab` in the user's data folder. */
-export function defaultLabPath(): string {
-  return process.env.NEARLAB_LAB || join(envPaths('nearlab', { suffix: '' }).data, 'default.nearlab');
-}
-
-export function resolveLabPath(lab?: string): string {
-  return lab ?? defaultLabPath();
-}
-
-export function openLab(path: string | undefined, options: { create?: boolean; readonly?: boolean } = {}): Lab {
-  return Lab.open(resolveLabPath(path), options);
 }
 
 /** Options every command takes. */

@@ -63,7 +63,7 @@ export function createCoreHandler(
       const m = parsed.message;
       if (m.type === 'shutdown') return onShutdown();
       if (m.type === 'call') {
-        send({ type: 'response', id: m.id, response: await dispatch(service, m.method, m.params) });
+        send({ type: 'response', id: m.id, response: await dispatch(service.api, m.method, m.params) });
         return;
       }
       let result: MediaResult = null;

@@ -5,7 +5,7 @@
  * window. See core/process/protocol.ts for the messages.
  */
 import { NearlabService } from '../service/service.ts';
-import { openLab } from '../cli/options.ts';
+import { openLab } from '../store/default-lab.ts';
 import { createCoreHandler, type ParentPortLike } from './handler.ts';
 import { labArgument } from './args.ts';
 import { FATAL_EXIT_CODE, type FromCoreMessage } from './protocol.ts';

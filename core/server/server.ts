@@ -106,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           'application/json',
         );
       }
-      const r = await dispatch(service, url.pathname.slice(5), body);
+      const r = await dispatch(service.api, url.pathname.slice(5), body);
       return send(res, 200, JSON.stringify(r), 'application/json');
     }
     const media = /^\/media\/(thumb|file)\/(\d+)$/.exec(url.pathname);

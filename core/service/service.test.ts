@@ -10,7 +10,7 @@ import { NearlabService } from './service.ts';
 let service: NearlabService;
 
 async function call<M extends keyof Results>(method: M, p: unknown = {}): Promise<Results[M]> {
-  const r = await dispatch(service, method, p);
+  const r = await dispatch(service.api, method, p);
   if (!r.ok) throw new Error(r.error.message);
   return r.result as Results[M];
 }

@@ -1,7 +1,6 @@
 import type { LabInfo } from '../api/types.ts';
 import type { Db } from './lab.ts';
 
-
 const LIVE = `items.status = 'ok'`;
 
 /** Counts of everything in a lab, computed in a few queries. */

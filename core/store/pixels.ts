@@ -6,10 +6,11 @@ export interface StoredPixels {
   data: Buffer;
 }
 
-/** The stored model-input pixels of an item's image, or null for an unknown item or one without pixels. */
-export function itemPixels(db: Db, itemId: number): StoredPixels | null {
-  const row = db
-    .prepare('SELECT p.size, p.data FROM items i JOIN pixels p ON p.image_id = i.image_id WHERE i.id = ?')
-    .get(itemId) as StoredPixels | undefined;
-  return row ?? null;
+/**
+ * A reader of the stored model-input pixels of an item's image (one prepared statement for many reads); it
+ * answers null for an unknown item or one without pixels.
+ */
+export function itemPixelsReader(db: Db): (itemId: number) => StoredPixels | null {
+  const stmt = db.prepare('SELECT p.size, p.data FROM items i JOIN pixels p ON p.image_id = i.image_id WHERE i.id = ?');
+  return (itemId) => (stmt.get(itemId) as StoredPixels | undefined) ?? null;
 }

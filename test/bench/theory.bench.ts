@@ -29,7 +29,7 @@ async function measure(
     last = now;
   }, 5);
   const t0 = performance.now();
-  const r = await dispatch(service, method, params);
+  const r = await dispatch(service.api, method, params);
   const ms = performance.now() - t0;
   clearInterval(ticker);
   stall = Math.max(stall, performance.now() - last - 5);
@@ -40,10 +40,8 @@ async function measure(
 const dir = mkdtempSync(join(tmpdir(), 'nearlab-theory-bench-'));
 const lab = Lab.open(join(dir, 'bench.lab'));
 await importFolder(lab, SAMPLE);
-const inline = new NearlabService(lab);
-inline.theoryWorkers = 'never';
-const pooled = new NearlabService(lab);
-pooled.theoryWorkers = 'auto';
+const inline = new NearlabService(lab, { theoryWorkers: 'never' });
+const pooled = new NearlabService(lab, { theoryWorkers: 'auto' });
 
 const cases: [MethodName, unknown][] = [
   [

@@ -7,7 +7,8 @@ import { NearlabService } from '../../core/service/service.ts';
 import { importFolder } from '../../core/data/importer.ts';
 import { train } from '../../core/model/trainer.ts';
 import { Lab } from '../../core/store/lab.ts';
-import { SearchEngine } from '../../core/service/search/engine.ts';
+import { createSearchContext } from '../../core/service/search/context.ts';
+import { search } from '../../core/service/search/search.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 
@@ -182,8 +183,9 @@ describe('the ANN index', () => {
   it('answers searches above the threshold like exact search does', async () => {
     const lab = Lab.open(labPath);
     try {
-      const exact = await new SearchEngine(lab).search({ image: { itemId: 5 } }, { k: 5 });
-      const viaIndex = await new SearchEngine(lab, { annThreshold: 100 }).search({ image: { itemId: 5 } }, { k: 5 });
+      const query = { image: { itemId: 5 } };
+      const exact = await search(createSearchContext(lab), query, { k: 5 });
+      const viaIndex = await search(createSearchContext(lab, { annThreshold: 100 }), query, { k: 5 });
       expect(viaIndex.results[0].itemId).toBe(5);
       expect(viaIndex.results.map((h) => h.itemId)).toEqual(exact.results.map((h) => h.itemId));
     } finally {
@@ -194,7 +196,7 @@ describe('the ANN index', () => {
 
 describe('the API on a trained lab', () => {
   async function call<M extends keyof Results>(service: NearlabService, method: M, p: unknown): Promise<Results[M]> {
-    const r = await dispatch(service, method, p);
+    const r = await dispatch(service.api, method, p);
     if (!r.ok) throw new Error(r.error.message);
     return r.result as Results[M];
   }
@@ -223,7 +225,7 @@ describe('the API on a trained lab', () => {
       expect(new Set(pca.points.map((p) => p.kind))).toEqual(new Set(['image', 'caption']));
       const umap = await call(service, 'projection', { method: 'umap', modality: 'image', limit: 60 });
       expect(umap.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
-      const missing = await dispatch(service, 'search', { query: { text: 'x' }, modelId: 999 });
+      const missing = await dispatch(service.api, 'search', { query: { text: 'x' }, modelId: 999 });
       expect(missing).toMatchObject({ ok: false, error: { kind: 'bad-request' } });
     } finally {
       lab.close();

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { METRIC } from '../../api/contract.ts';
+import { imageFromFile } from '../image-file.ts';
+import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withService } from '../with-lab.ts';
 
 const classifyOptions = commonOptions
   .extend({
@@ -9,7 +12,7 @@ const classifyOptions = commonOptions
     template: z.array(z.string().min(1)).optional(),
     knn: numberArg('--knn').pipe(z.number().int().min(1)).optional(),
     weights: z.enum(['uniform', 'distance']).default('uniform'),
-    metric: z.enum(['cosine', 'euclidean', 'sqeuclidean', 'l1']).default('cosine'),
+    metric: METRIC.default('cosine'),
     model: numberArg('--model').pipe(z.number().int().positive()).optional(),
   })
   .refine((o) => (o.zeroShot === undefined) !== (o.knn === undefined), {
@@ -35,35 +38,29 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(classifyOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      const { SearchEngine } = await import('../../service/search/engine.ts');
-      const engine = new SearchEngine(lab, { allowFiles: true });
-      try {
-        const image = { file: o.image };
-        const r =
-          o.knn !== undefined
-            ? await engine.classifyKnn(image, { k: o.knn, weights: o.weights, metric: o.metric, modelId: o.model })
-            : await engine.classifyZeroShot(image, {
-                labels: o.zeroShot!.split(','),
-                templates: o.template,
-                modelId: o.model,
-              });
-        const neighbours = r.neighbours.map((n) => ({
-          item: n.itemId,
-          path: n.path,
-          distance: n.distance,
-          label: n.label,
-        }));
-        if (o.json) return printJson({ model: r.modelId, label: r.label, probabilities: r.probabilities, neighbours });
-        process.stdout.write(`${r.label}\n`);
-        const ranked = Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]);
-        for (const [name, p] of ranked.slice(0, 10))
-          process.stdout.write(`  ${(100 * p).toFixed(1).padStart(5)}%  ${name}\n`);
-        for (const n of neighbours)
-          process.stdout.write(`  neighbour ${n.distance.toFixed(3)}  ${n.path}  [${n.label}]\n`);
-      } finally {
-        engine.invalidate();
-        lab.close();
-      }
+      const image = await imageFromFile(o.image);
+      const r = await withService(o.lab, (call) =>
+        call('classify', {
+          image,
+          modelId: o.model,
+          method:
+            o.knn !== undefined
+              ? { kind: 'knn', k: o.knn, weights: o.weights, metric: o.metric }
+              : { kind: 'zero-shot', labels: o.zeroShot!.split(','), templates: o.template },
+        }),
+      );
+      const neighbours = r.neighbours.map((n) => ({
+        item: n.itemId,
+        path: n.path,
+        distance: n.distance,
+        label: n.label,
+      }));
+      if (o.json) return printJson({ model: r.modelId, label: r.label, probabilities: r.probabilities, neighbours });
+      process.stdout.write(`${r.label}\n`);
+      const ranked = Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]);
+      for (const [name, p] of ranked.slice(0, 10))
+        process.stdout.write(`  ${(100 * p).toFixed(1).padStart(5)}%  ${name}\n`);
+      for (const n of neighbours)
+        process.stdout.write(`  neighbour ${n.distance.toFixed(3)}  ${n.path}  [${n.label}]\n`);
     });
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { EmbedLabResult } from '../../model/embed.ts';
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError, resolveModelId } from '../../store/models.ts';
-import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 const embedOptions = commonOptions.extend({
   model: numberArg('--model').pipe(z.number().int().positive()).optional(),
@@ -31,16 +32,13 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(embedOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      try {
+      await withLab(o.lab, async (lab) => {
         const r = await runEmbed(lab, o.model);
         if (o.json) printJson(r);
         else
           process.stdout.write(
             `model ${r.modelId}: embedded ${r.images} images and ${r.captions} captions in ${r.seconds.toFixed(1)} s\n`,
           );
-      } finally {
-        lab.close();
-      }
+      });
     });
 }

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { SPLIT } from '../../api/contract.ts';
 import type { EvalResult } from '../../model/evaluate.ts';
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError } from '../../store/models.ts';
-import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 const evalOptions = commonOptions.extend({
   model: numberArg('--model').pipe(z.number().int().positive()).optional(),
-  split: z.enum(['train', 'val', 'test']).default('test'),
+  split: SPLIT.default('test'),
   k: numberArg('--k').pipe(z.number().int().positive()).default(5),
   baseline: z.boolean().default(false),
 });
@@ -43,8 +45,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(evalOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      try {
+      await withLab(o.lab, async (lab) => {
         const r = await runEval(lab, o);
         if (o.json) {
           printJson(r);
@@ -64,8 +65,6 @@ export function register(program: Command): void {
           out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);
         if (r.rawPixelKnnAccuracy !== undefined)
           out.write(`  k-NN accuracy on raw pixels  ${pct(r.rawPixelKnnAccuracy)}\n`);
-      } finally {
-        lab.close();
-      }
+      });
     });
 }

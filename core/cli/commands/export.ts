@@ -3,9 +3,12 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { z } from 'zod';
+import { allCaptions } from '../../store/captions.ts';
+import { exportRows } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
 import { readEmbeddings, resolveModelId } from '../../store/models.ts';
-import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 const exportOptions = commonOptions.extend({
   out: z.string().min(1),
@@ -33,30 +36,20 @@ export async function exportProjector(
   const vectors = createWriteStream(join(dir, 'vectors.tsv'));
   const meta = createWriteStream(join(dir, 'metadata.tsv'));
   meta.write('item\tpath\tmodality\tcaption\tlabel\tsplit\n');
-  const item = db.prepare(
-    `SELECT i.id, i.path, i.split, coalesce(l.name, l.value) AS label,
-       (SELECT text FROM captions c WHERE c.item_id = i.id ORDER BY c.id LIMIT 1) AS caption
-     FROM items i LEFT JOIN labels l ON l.item_id = i.id WHERE i.id = ?`,
-  );
-  const caption = db.prepare('SELECT item_id, text FROM captions WHERE id = ?');
+  const item = exportRows(db);
+  const captionOf = new Map(allCaptions(db).map((c) => [c.id, c]));
   const write = (m: typeof images, r: number) =>
     vectors.write(`${Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim)).join('\t')}\n`);
   for (let r = 0; r < images.ids.length; r++) {
-    const it = item.get(images.ids[r]) as {
-      id: number;
-      path: string;
-      split: string;
-      label: string | number | null;
-      caption: string | null;
-    };
+    const it = item(images.ids[r])!;
     write(images, r);
     meta.write(`${[it.id, it.path, 'image', it.caption, it.label, it.split].map(cell).join('\t')}\n`);
   }
   for (let r = 0; r < captions.ids.length; r++) {
-    const c = caption.get(captions.ids[r]) as { item_id: number; text: string };
-    const it = item.get(c.item_id) as { path: string; split: string; label: string | number | null };
+    const c = captionOf.get(captions.ids[r])!;
+    const it = item(c.itemId)!;
     write(captions, r);
-    meta.write(`${[c.item_id, it.path, 'caption', c.text, it.label, it.split].map(cell).join('\t')}\n`);
+    meta.write(`${[c.itemId, it.path, 'caption', c.text, it.label, it.split].map(cell).join('\t')}\n`);
   }
   vectors.end();
   meta.end();
@@ -76,8 +69,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(exportOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      try {
+      await withLab(o.lab, async (lab) => {
         const modelId = resolveModelId(lab.db, o.model);
         const dir = resolve(o.out);
         const n = await exportProjector(lab, modelId, dir);
@@ -85,8 +77,6 @@ export function register(program: Command): void {
         process.stdout.write(
           `wrote ${n.images} image and ${n.captions} caption vectors of model ${modelId} to ${dir}\n`,
         );
-      } finally {
-        lab.close();
-      }
+      });
     });
 }

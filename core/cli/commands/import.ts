@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { ImportSummary } from '../../data/importer.ts';
-import { SPLITS } from '../../data/split.ts';
+import { SPLIT } from '../../api/contract.ts';
 import { createProgressBar } from '../progress-bar.ts';
-import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 const importOptions = commonOptions
   .extend({
@@ -12,7 +13,7 @@ const importOptions = commonOptions
     captionFromFilename: z.boolean().default(false),
     labelFromFolder: z.boolean().default(false),
     labelType: z.enum(['category', 'number']).default('category'),
-    split: z.enum(SPLITS as [string, ...string[]]).optional(),
+    split: SPLIT.optional(),
     holdout: numberArg('--holdout').pipe(z.number().min(0).max(0.49)).optional(),
     maxPixels: numberArg('--max-pixels').pipe(z.number().int().positive()).optional(),
   })
@@ -39,7 +40,6 @@ export function register(program: Command): void {
       const { importFolder, resolveImportInputs } = await import('../../data/importer.ts');
       const o = parseOptions(importOptions, raw);
       await resolveImportInputs(folder, { captionsFile: o.captions, labelsFile: o.labels, holdout: o.holdout });
-      const lab = openLab(o.lab);
       const controller = new AbortController();
       let interrupts = 0;
       const onSigint = () => {
@@ -50,25 +50,30 @@ export function register(program: Command): void {
       process.on('SIGINT', onSigint);
       const bar = createProgressBar();
       try {
-        const summary = await importFolder(lab, folder, {
-          captionsFile: o.captions,
-          labelsFile: o.labels,
-          captionFromFilename: o.captionFromFilename,
-          labelFromFolder: o.labelFromFolder,
-          labelType: o.labelType,
-          split: o.split as (typeof SPLITS)[number] | undefined,
-          holdout: o.holdout,
-          maxPixels: o.maxPixels,
-          signal: controller.signal,
-          onProgress: bar.update,
-        });
-        bar.done();
-        if (o.json) printJson({ lab: lab.path, ...summary });
-        else printSummary(lab.path, summary);
-        if (summary.status === 'cancelled') process.exitCode = 130;
+        await withLab(
+          o.lab,
+          async (lab) => {
+            const summary = await importFolder(lab, folder, {
+              captionsFile: o.captions,
+              labelsFile: o.labels,
+              captionFromFilename: o.captionFromFilename,
+              labelFromFolder: o.labelFromFolder,
+              labelType: o.labelType,
+              split: o.split,
+              holdout: o.holdout,
+              maxPixels: o.maxPixels,
+              signal: controller.signal,
+              onProgress: bar.update,
+            });
+            bar.done();
+            if (o.json) printJson({ lab: lab.path, ...summary });
+            else printSummary(lab.path, summary);
+            if (summary.status === 'cancelled') process.exitCode = 130;
+          },
+          { create: true },
+        );
       } finally {
         process.off('SIGINT', onSigint);
-        lab.close();
       }
     });
 }

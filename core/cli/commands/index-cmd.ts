@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ANN_MIN_ROWS } from '../../knn/index.ts';
-import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 const indexOptions = commonOptions.extend({
   model: numberArg('--model').pipe(z.number().int().positive()).optional(),
@@ -17,13 +18,12 @@ export function register(program: Command): void {
     .option('--threshold <rows>', `use the index from this many gallery rows on (default ${ANN_MIN_ROWS})`)
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
-      const { SearchEngine, indexPath } = await import('../../service/search/engine.ts');
+      const { GalleryCache, indexPath } = await import('../../service/search/gallery.ts');
       const o = parseOptions(indexOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      try {
-        const engine = new SearchEngine(lab, { annThreshold: o.threshold });
-        const modelId = engine.modelId(o.model);
-        const r = engine.indexReport(modelId);
+      await withLab(o.lab, async (lab) => {
+        const galleries = new GalleryCache(lab, o.threshold);
+        const modelId = galleries.modelId(o.model);
+        const r = galleries.indexReport(modelId);
         const path = r.method === 'ann' ? indexPath(lab, modelId, 'image') : null;
         if (o.json) return printJson({ model: modelId, ...r, path });
         if (r.method === 'exact') {
@@ -35,8 +35,6 @@ export function register(program: Command): void {
             `model ${modelId}: ${r.rows} images, ANN index ${path}, recall@10 ${r.recallAt10!.toFixed(3)}\n`,
           );
         }
-      } finally {
-        lab.close();
-      }
+      });
     });
 }

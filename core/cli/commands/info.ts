@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { labInfo } from '../../store/info.ts';
-import { commonOptions, openLab, parseOptions, printJson } from '../options.ts';
+import { commonOptions, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 export function register(program: Command): void {
   program
@@ -8,10 +9,9 @@ export function register(program: Command): void {
     .description('counts of items, captions, labels per class, splits and import errors')
     .option('--lab <file>', 'lab file')
     .option('--json', 'print one JSON object')
-    .action((raw: unknown) => {
+    .action(async (raw: unknown) => {
       const o = parseOptions(commonOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      try {
+      await withLab(o.lab, async (lab) => {
         const info = labInfo(lab.db);
         if (o.json) {
           printJson({ lab: lab.path, ...info });
@@ -29,8 +29,6 @@ export function register(program: Command): void {
         );
         for (const [name, n] of classes) out.write(`    ${String(n).padStart(7)}  ${name}\n`);
         out.write(`  last import: ${info.errors} errors, ${info.warnings} warnings\n`);
-      } finally {
-        lab.close();
-      }
+      });
     });
 }

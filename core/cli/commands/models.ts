@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Lab } from '../../store/lab.ts';
 import { embeddingCounts, getModel, listModels, type ModelSummary } from '../../store/models.ts';
-import { commonOptions, openLab, parseOptions, printJson } from '../options.ts';
+import { commonOptions, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 export interface ModelListing extends ModelSummary {
   /** Loss and sizes of the run, from its configuration. */
@@ -41,10 +42,9 @@ export function register(program: Command): void {
     .description('list the trained models of the lab with their validation metrics')
     .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
     .option('--json', 'print one JSON object')
-    .action((raw: unknown) => {
+    .action(async (raw: unknown) => {
       const o = parseOptions(commonOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      try {
+      await withLab(o.lab, async (lab) => {
         const models = runModels(lab);
         if (o.json) {
           printJson({ lab: lab.path, models });
@@ -63,8 +63,6 @@ export function register(program: Command): void {
             `${String(m.id).padStart(5)}  ${m.status.padEnd(9)}  ${m.loss.padEnd(16)} ${String(m.dim).padStart(3)}  ${String(m.imageSize).padStart(4)}  ${`${m.epochsDone}/${m.epochs}`.padStart(6)}   ${pct(m.metrics?.t2i.r1)} ${pct(m.metrics?.t2i.r5)}    ${pct(m.metrics?.i2t.r1)} ${pct(m.metrics?.i2t.r5)}  ${pct(m.metrics?.knnAccuracy)}  ${pct(m.metrics?.zeroShotAccuracy)}   ${m.createdAt.slice(0, 16).replace('T', ' ')}\n`,
           );
         }
-      } finally {
-        lab.close();
-      }
+      });
     });
 }

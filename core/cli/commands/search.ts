@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Query } from '../../service/search/engine.ts';
-import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { params, SPLIT, type Params } from '../../api/contract.ts';
+import { imageFromFile } from '../image-file.ts';
+import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withService } from '../with-lab.ts';
 
 const searchOptions = commonOptions
   .extend({
     text: z.string().min(1).optional(),
     image: z.string().min(1).optional(),
     query: z.string().min(1).optional(),
-    k: numberArg('-k').pipe(z.number().int().min(1).max(10_000)).default(10),
-    target: z.enum(['image', 'caption']).default('image'),
+    k: numberArg('-k').pipe(params.search.shape.k.unwrap()).default(10),
+    target: params.search.shape.target,
     model: numberArg('--model').pipe(z.number().int().positive()).optional(),
     label: z.string().optional(),
-    split: z.enum(['train', 'val', 'test']).optional(),
+    split: SPLIT.optional(),
     folder: z.string().optional(),
   })
   .refine((o) => [o.text, o.image, o.query].filter(Boolean).length === 1, {
@@ -36,38 +38,36 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(searchOptions, raw);
-      const lab = openLab(o.lab, { create: false });
-      const { SearchEngine } = await import('../../service/search/engine.ts');
-      const engine = new SearchEngine(lab, { allowFiles: true });
-      try {
-        const query: Query = o.text
-          ? { text: o.text }
-          : o.image
-            ? { image: { file: o.image } }
-            : { expression: o.query! };
-        const r = await engine.search(query, {
-          k: o.k,
-          target: o.image && o.target === 'caption' ? 'caption' : o.target,
-          modelId: o.model,
-          filters: { label: o.label, split: o.split, folder: o.folder },
-        });
-        const results = r.results.map((h) => ({
-          item: h.itemId,
-          path: h.path,
-          score: h.score,
-          label: h.label,
-          ...(h.caption !== undefined ? { caption: h.caption } : {}),
-        }));
-        if (o.json) return printJson({ model: r.modelId, results });
-        if (!results.length) throw new CliError('no results (do the filters leave any item?)');
-        for (const [i, h] of results.entries()) {
-          process.stdout.write(
-            `${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`,
-          );
-        }
-      } finally {
-        engine.invalidate();
-        lab.close();
+      const query: Params<'search'>['query'] = o.text
+        ? { text: o.text }
+        : o.image
+          ? { image: await imageFromFile(o.image) }
+          : { expression: o.query! };
+      const r = await withService(
+        o.lab,
+        (call) =>
+          call('search', {
+            query,
+            k: o.k,
+            target: o.image && o.target === 'caption' ? 'caption' : o.target,
+            modelId: o.model,
+            filters: { label: o.label, split: o.split, folder: o.folder },
+          }),
+        { allowFiles: true },
+      );
+      const results = r.results.map((h) => ({
+        item: h.itemId,
+        path: h.path,
+        score: h.score,
+        label: h.label,
+        ...(h.caption !== undefined ? { caption: h.caption } : {}),
+      }));
+      if (o.json) return printJson({ model: r.modelId, results });
+      if (!results.length) throw new CliError('no results (do the filters leave any item?)');
+      for (const [i, h] of results.entries()) {
+        process.stdout.write(
+          `${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`,
+        );
       }
     });
 }

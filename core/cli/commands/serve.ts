@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { openLab } from '../../store/default-lab.ts';
+import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
 
 /** Where `npm run build` puts the renderer. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
@@ -39,6 +40,7 @@ export function register(program: Command): void {
       });
       service.jobManager.cancelAll();
       await service.jobManager.idle();
+      await service.closeTheoryWorkers();
       await server.close();
       lab.close();
     });

@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { LOSS } from '../../api/contract.ts';
 import type { TrainConfig } from '../../model/config.ts';
 import type { DeepPartial, TrainProgress, TrainResult } from '../../model/trainer.ts';
 import type { Lab } from '../../store/lab.ts';
 import { resumableModels } from '../../store/models.ts';
 import { UserError } from '../../util/user-error.ts';
 import { createProgressBar } from '../progress-bar.ts';
-import { CliError, commonOptions, numberArg, openLab, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withLab } from '../with-lab.ts';
 
 const intArg = (label: string, min: number) => numberArg(label).pipe(z.number().int().min(min));
 
 const trainOptions = commonOptions.extend({
-  loss: z.enum(['npair', 'triplet', 'contrastive']).optional(),
+  loss: LOSS.optional(),
   mining: z.enum(['all', 'hardest', 'semihard']).optional(),
   margin: numberArg('--margin').pipe(z.number().positive()).optional(),
   epochs: intArg('--epochs', 1).optional(),
@@ -154,7 +156,6 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(trainOptions, raw);
-      const lab = openLab(o.lab, { create: false });
       const controller = new AbortController();
       let interrupts = 0;
       const onSigint = () => {
@@ -164,12 +165,13 @@ export function register(program: Command): void {
       };
       process.on('SIGINT', onSigint);
       try {
-        const r = await runTrain(lab, o, controller.signal);
-        printTrainResult(r, o.json);
-        if (r.status === 'cancelled') process.exitCode = 130;
+        await withLab(o.lab, async (lab) => {
+          const r = await runTrain(lab, o, controller.signal);
+          printTrainResult(r, o.json);
+          if (r.status === 'cancelled') process.exitCode = 130;
+        });
       } finally {
         process.off('SIGINT', onSigint);
-        lab.close();
       }
     });
 }

@@ -1,37 +1,6 @@
-/** What the Theory lab's "Your data" view reads from a lab: labelled live items, their splits and raw pixels. */
+/** Raw pixels of a lab's items as a matrix, for the Theory lab's "Your data" view. */
 import type { Db } from '../../store/lab.ts';
-
-export interface LabeledItem {
-  itemId: number;
-  label: string;
-  split: 'train' | 'val' | 'test';
-}
-
-/**
- * Up to `limit` live items with a category label, in a fixed pseudo-random order (so a limit below
- * the lab's size still samples every folder and class, and the same lab always gives the same sample).
- */
-export function labeledItems(db: Db, limit: number): LabeledItem[] {
-  return db
-    .prepare(
-      `SELECT i.id AS itemId, l.name AS label, i.split FROM items i JOIN labels l ON l.item_id = i.id
-       JOIN pixels p ON p.image_id = i.image_id
-       WHERE i.status = 'ok' AND l.name IS NOT NULL
-       ORDER BY (i.id * 2654435761) % 4294967296, i.id LIMIT ?`,
-    )
-    .all(limit) as LabeledItem[];
-}
-
-/** Split of each given item (items that are not live are left out of the map). */
-export function itemSplits(db: Db, itemIds: readonly number[]): Map<number, LabeledItem['split']> {
-  const out = new Map<number, LabeledItem['split']>();
-  const stmt = db.prepare(`SELECT split FROM items WHERE id = ? AND status = 'ok'`);
-  for (const id of itemIds) {
-    const row = stmt.get(id) as { split: LabeledItem['split'] } | undefined;
-    if (row) out.set(id, row.split);
-  }
-  return out;
-}
+import { itemPixelsReader } from '../../store/pixels.ts';
 
 /**
  * Raw pixels of the given items, box-averaged to size × size × RGB in [0, 1], one row per item
@@ -45,9 +14,9 @@ export function pixelMatrix(
   const dim = size * size * 3;
   const data = new Float32Array(itemIds.length * dim);
   const missing: number[] = [];
-  const stmt = db.prepare(`SELECT p.size, p.data FROM items i JOIN pixels p ON p.image_id = i.image_id WHERE i.id = ?`);
+  const pixelsOf = itemPixelsReader(db);
   itemIds.forEach((id, row) => {
-    const px = stmt.get(id) as { size: number; data: Buffer } | undefined;
+    const px = pixelsOf(id);
     if (!px || px.data.length !== px.size * px.size * 3) {
       missing.push(id);
       return;

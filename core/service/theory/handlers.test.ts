@@ -4,23 +4,27 @@ import { importFolder } from '../../data/importer.ts';
 import { Lab } from '../../store/lab.ts';
 import { normalCdf } from '../../theory/index.ts';
 import { SAMPLE_DIR, tempDir } from '../../../test/helpers/corpus.ts';
-import type { MethodName, Params, Results } from '../../api/contract.ts';
+import type { ApiHandlers, MethodName, Params, Results } from '../../api/contract.ts';
 import { dispatch } from '../../api/rpc.ts';
 import { NearlabService } from '../service.ts';
 import type { Dataset2D } from '../../api/theory-contract.ts';
-import type { LabeledMatrix } from './handlers.ts';
+import { TheoryService, type LabeledMatrix } from './handlers.ts';
 
 let lab: Lab;
 let service: NearlabService;
 
-async function call<M extends MethodName>(method: M, params: Params<M>, svc = service): Promise<Results[M]> {
-  const r = await dispatch(svc, method, params);
+async function call<M extends MethodName>(
+  method: M,
+  params: Params<M>,
+  svc: { api: ApiHandlers } = service,
+): Promise<Results[M]> {
+  const r = await dispatch(svc.api, method, params);
   if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
   return r.result as Results[M];
 }
 
 async function refusal(method: MethodName, params: unknown): Promise<{ kind: string; message: string }> {
-  const r = await dispatch(service, method, params);
+  const r = await dispatch(service.api, method, params);
   if (r.ok) throw new Error(`${method} should have been refused`);
   return r.error;
 }
@@ -28,22 +32,20 @@ async function refusal(method: MethodName, params: unknown): Promise<{ kind: str
 const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
 
 /** A "model" whose embedding is a noisy one-hot code of the label: far easier for KNN than pixels. */
-class ServiceWithModel extends NearlabService {
-  protected override async latestImageEmbeddings(limit: number): Promise<LabeledMatrix | null> {
-    const rows = this.lab.db
-      .prepare(
-        `SELECT i.id, l.name FROM items i JOIN labels l ON l.item_id = i.id WHERE i.status = 'ok' ORDER BY i.id LIMIT ?`,
-      )
-      .all(limit) as { id: number; name: string }[];
-    const names = [...new Set(rows.map((r) => r.name))].sort();
-    const dim = names.length + 2;
-    const data = new Float32Array(rows.length * dim);
-    rows.forEach((r, i) => {
-      data[i * dim + names.indexOf(r.name)] = 3;
-      for (let j = 0; j < dim; j++) data[i * dim + j] += Math.sin(i * 7.1 + j * 1.3) * 0.3;
-    });
-    return { data, rows: rows.length, dim, itemIds: rows.map((r) => r.id), labels: rows.map((r) => r.name) };
-  }
+async function oneHotEmbeddings(limit: number): Promise<LabeledMatrix | null> {
+  const rows = lab.db
+    .prepare(
+      `SELECT i.id, l.name FROM items i JOIN labels l ON l.item_id = i.id WHERE i.status = 'ok' ORDER BY i.id LIMIT ?`,
+    )
+    .all(limit) as { id: number; name: string }[];
+  const names = [...new Set(rows.map((r) => r.name))].sort();
+  const dim = names.length + 2;
+  const data = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => {
+    data[i * dim + names.indexOf(r.name)] = 3;
+    for (let j = 0; j < dim; j++) data[i * dim + j] += Math.sin(i * 7.1 + j * 1.3) * 0.3;
+  });
+  return { data, rows: rows.length, dim, itemIds: rows.map((r) => r.id), labels: rows.map((r) => r.name) };
 }
 
 beforeAll(async () => {
@@ -155,8 +157,7 @@ describe('theoryRegions', () => {
     const { train } = await call('theoryDataset', { shape: { kind: 'moons' }, n: 120, seed: 3 });
     const p = { data: train, K: 5, grid: { box, width: 50, height: 40 } } as const;
     const inline = await call('theoryRegions', p);
-    const worker = new NearlabService(lab);
-    worker.theoryWorkers = 'always';
+    const worker = new NearlabService(lab, { theoryWorkers: 'always' });
     try {
       expect(await call('theoryRegions', p, worker)).toEqual(inline);
     } finally {
@@ -255,8 +256,7 @@ describe('theoryCoverHart', () => {
 
   it('gives identical results in a worker and refuses a simulation beyond the work budget', async () => {
     const p = { classes, ns: [20, 80], repeats: 2, testSize: 100, mcSamples: 5000, seed: 9 };
-    const worker = new NearlabService(lab);
-    worker.theoryWorkers = 'always';
+    const worker = new NearlabService(lab, { theoryWorkers: 'always' });
     try {
       expect(await call('theoryCoverHart', p, worker)).toEqual(await call('theoryCoverHart', p));
     } finally {
@@ -316,8 +316,8 @@ describe('theoryYourData', () => {
   });
 
   it("with a model shows its embedding beside the same images' pixels (in a worker)", async () => {
-    const svc = new ServiceWithModel(lab);
-    svc.theoryWorkers = 'always';
+    const theory = new TheoryService(lab, oneHotEmbeddings, 'always');
+    const svc = { api: { ...service.api, ...theory.handlers } };
     try {
       const r = await call('theoryYourData', { limit: 319, pixelSize: 8, kMax: 15 }, svc);
       expect(r.note).toBeNull();
@@ -328,7 +328,7 @@ describe('theoryYourData', () => {
       // The one-hot "embedding" separates classes far better than raw pixels.
       expect(Math.min(...emb.curve.testError)).toBeLessThan(Math.min(...px.curve.testError));
     } finally {
-      await svc.closeTheoryWorkers();
+      await theory.close();
     }
   });
 });

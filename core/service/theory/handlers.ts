@@ -1,8 +1,9 @@
 import type { Lab } from '../../store/lab.ts';
-import { createRng, deriveSeed, shuffleInPlace } from '../../theory/index.ts';
-import type { ParsedParams, Results } from '../../api/contract.ts';
+import { createRng, deriveSeed, shuffleInPlace } from '../../util/random.ts';
+import type { ApiHandlers, MethodName, ParsedParams, Results } from '../../api/contract.ts';
 import { ApiError } from '../../api/rpc.ts';
-import { itemSplits, labeledItems, pixelMatrix } from './data.ts';
+import { labeledItemSample, liveItemSplits } from '../../store/items.ts';
+import { pixelMatrix } from './data.ts';
 import { TheoryPool, TheoryTaskError, TheoryWorkerError, TheoryWorkerStartError } from './pool.ts';
 import {
   boxOf,
@@ -38,69 +39,58 @@ const TOO_BIG_HINT: Partial<Record<TaskInput['method'], string>> = {
   yourDataProjection: 'fewer images or a smaller pixel size',
 };
 
+/** The Theory lab's part of the API. */
+export type TheoryApi = Pick<ApiHandlers, (TaskInput['method'] & MethodName) | 'theoryYourData'>;
+
+/** The newest trained model's image embeddings of up to `limit` labeled live items, or null without a model. */
+export type EmbeddingSource = (limit: number) => Promise<LabeledMatrix | null>;
+
 /**
- * Handlers of the Theory lab's API methods (see theory-contract.ts). NearlabService extends this
- * class; the theory code needs only the lab and the newest model's image embeddings.
+ * The Theory lab's API methods (see theory-contract.ts) over one lab: nine run a task on a worker pool or inline,
+ * and "Your data" reads the lab's labeled images (pixels, and a model's embeddings from `embeddings`).
  */
-export abstract class TheoryHandlers {
-  protected abstract readonly lab: Lab;
+export class TheoryService {
+  readonly handlers: TheoryApi;
+  private pool: TheoryPool | null = null;
 
-  /** The newest trained model's image embeddings of up to `limit` labeled live items, or null without a model. */
-  protected abstract latestImageEmbeddings(limit: number): Promise<LabeledMatrix | null>;
+  constructor(
+    private readonly lab: Lab,
+    private readonly embeddings: EmbeddingSource,
+    /** Where tasks run; tests pin 'always' or 'never'. */
+    private readonly workers: TheoryWorkerPolicy = 'auto',
+  ) {
+    // A method whose task is its own parameters; TaskInput pairs each method with them (TS cannot follow M).
+    const task =
+      <M extends TaskInput['method'] & MethodName>(method: M) =>
+      (params: ParsedParams<M>) =>
+        this.run({ method, params } as TaskInput) as Promise<unknown> as Promise<Results[M]>;
+    this.handlers = {
+      theoryDataset: task('theoryDataset'),
+      theoryRegions: task('theoryRegions'),
+      theoryPosterior: task('theoryPosterior'),
+      theoryErrorCurve: task('theoryErrorCurve'),
+      theoryKde: task('theoryKde'),
+      theoryCoverHart: task('theoryCoverHart'),
+      theoryCurseCurves: task('theoryCurseCurves'),
+      theoryConcentration: task('theoryConcentration'),
+      theoryNoiseDims: task('theoryNoiseDims'),
+      theoryYourData: (p) => this.yourData(p),
+    };
+  }
 
-  /** Tests set 'always' or 'never' to pin where tasks run. */
-  theoryWorkers: TheoryWorkerPolicy = 'auto';
-  private theoryPool: TheoryPool | null = null;
-
-  /** Stops the theory worker threads (they also exit on their own after a while idle). */
-  async closeTheoryWorkers(): Promise<void> {
-    const pool = this.theoryPool;
-    this.theoryPool = null;
+  /** Stops the worker threads (they also exit on their own after a while idle). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
     await pool?.close();
   }
 
-  async theoryDataset(p: ParsedParams<'theoryDataset'>): Promise<Results['theoryDataset']> {
-    return this.theoryRun({ method: 'theoryDataset', params: p });
-  }
-
-  async theoryRegions(p: ParsedParams<'theoryRegions'>): Promise<Results['theoryRegions']> {
-    return this.theoryRun({ method: 'theoryRegions', params: p });
-  }
-
-  async theoryPosterior(p: ParsedParams<'theoryPosterior'>): Promise<Results['theoryPosterior']> {
-    return this.theoryRun({ method: 'theoryPosterior', params: p });
-  }
-
-  async theoryErrorCurve(p: ParsedParams<'theoryErrorCurve'>): Promise<Results['theoryErrorCurve']> {
-    return this.theoryRun({ method: 'theoryErrorCurve', params: p });
-  }
-
-  async theoryKde(p: ParsedParams<'theoryKde'>): Promise<Results['theoryKde']> {
-    return this.theoryRun({ method: 'theoryKde', params: p });
-  }
-
-  async theoryCoverHart(p: ParsedParams<'theoryCoverHart'>): Promise<Results['theoryCoverHart']> {
-    return this.theoryRun({ method: 'theoryCoverHart', params: p });
-  }
-
-  async theoryCurseCurves(p: ParsedParams<'theoryCurseCurves'>): Promise<Results['theoryCurseCurves']> {
-    return this.theoryRun({ method: 'theoryCurseCurves', params: p });
-  }
-
-  async theoryConcentration(p: ParsedParams<'theoryConcentration'>): Promise<Results['theoryConcentration']> {
-    return this.theoryRun({ method: 'theoryConcentration', params: p });
-  }
-
-  async theoryNoiseDims(p: ParsedParams<'theoryNoiseDims'>): Promise<Results['theoryNoiseDims']> {
-    return this.theoryRun({ method: 'theoryNoiseDims', params: p });
-  }
-
-  async theoryYourData(p: ParsedParams<'theoryYourData'>): Promise<Results['theoryYourData']> {
+  private async yourData(p: ParsedParams<'theoryYourData'>): Promise<Results['theoryYourData']> {
     const notes: string[] = [];
-    const embeddings = await this.latestImageEmbeddings(p.limit);
+    const embeddings = await this.embeddings(p.limit);
     let items: { itemId: number; label: string; row: number; split: 'train' | 'val' | 'test' }[];
     if (embeddings) {
-      const splits = itemSplits(this.lab.db, embeddings.itemIds);
+      const splits = liveItemSplits(this.lab.db, embeddings.itemIds);
       items = [];
       embeddings.itemIds.forEach((itemId, row) => {
         const label = embeddings.labels[row];
@@ -108,7 +98,7 @@ export abstract class TheoryHandlers {
         if (label !== null && split) items.push({ itemId, label, row, split });
       });
     } else {
-      items = labeledItems(this.lab.db, p.limit).map((it, row) => ({ ...it, row }));
+      items = labeledItemSample(this.lab.db, p.limit).map((it, row) => ({ ...it, row }));
       notes.push(
         'No trained model yet, so only raw pixels are shown. Train a model to see its learned embedding beside them.',
       );
@@ -167,7 +157,7 @@ export abstract class TheoryHandlers {
       dim: pd,
     });
 
-    const projection = await this.theoryRun(
+    const projection = await this.run(
       {
         method: 'yourDataProjection',
         params: {
@@ -192,7 +182,7 @@ export abstract class TheoryHandlers {
   }
 
   /** Runs a task inline when cheap, in a worker when heavy; refuses monsters; maps core errors to API errors. */
-  private async theoryRun<I extends TaskInput>(input: I, transfer: ArrayBuffer[] = []): Promise<TaskOutput<I>> {
+  private async run<I extends TaskInput>(input: I, transfer: ArrayBuffer[] = []): Promise<TaskOutput<I>> {
     const work = estimateWork(input);
     if (work > MAX_WORK) {
       throw new ApiError(
@@ -200,14 +190,14 @@ export abstract class TheoryHandlers {
         `This request needs about ${work.toExponential(1)} distance computations (the limit is ${MAX_WORK.toExponential(0)}): use ${TOO_BIG_HINT[input.method] ?? 'smaller sizes'}.`,
       );
     }
-    const useWorker = this.theoryWorkers === 'always' || (this.theoryWorkers === 'auto' && work > INLINE_WORK);
+    const useWorker = this.workers === 'always' || (this.workers === 'auto' && work > INLINE_WORK);
     try {
       if (useWorker) {
-        this.theoryPool ??= new TheoryPool();
+        this.pool ??= new TheoryPool();
         try {
-          return await this.theoryPool.run(input, transfer);
+          return await this.pool.run(input, transfer);
         } catch (e) {
-          if (!(e instanceof TheoryWorkerStartError) || this.theoryWorkers === 'always') throw e;
+          if (!(e instanceof TheoryWorkerStartError) || this.workers === 'always') throw e;
           // No worker (e.g. a packaging problem): compute here rather than fail the view.
           console.warn(`nearlab: ${e.message}; running ${input.method} on the main thread`);
         }

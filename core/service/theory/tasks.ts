@@ -3,6 +3,7 @@
  * out. The service runs them inline or, when heavy, in a worker thread (theory.worker.ts).
  */
 import * as T from '../../theory/index.ts';
+import { deriveSeed } from '../../util/random.ts';
 import type { ParsedParams } from '../../api/contract.ts';
 import type {
   Box2D,
@@ -198,7 +199,7 @@ function dispatchTask(input: TaskInput): unknown {
 function dataset(p: ParsedParams<'theoryDataset'>): TheoryResults['theoryDataset'] {
   const shape = toShape(p.shape);
   const train = T.sampleDataset(shape, { n: p.n, seed: p.seed });
-  const test = p.testN > 0 ? T.sampleDataset(shape, { n: p.testN, seed: T.deriveSeed(p.seed, 0x7e57) }) : null;
+  const test = p.testN > 0 ? T.sampleDataset(shape, { n: p.testN, seed: deriveSeed(p.seed, 0x7e57) }) : null;
   return { train: fromPoints(train), test: test && fromPoints(test), box: T.boundingBox(train) };
 }
 

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiHandlers } from '../api/contract.ts';
+import { ApiError } from '../api/rpc.ts';
+import { importFolder } from '../data/importer.ts';
+import { labInfo } from '../store/info.ts';
+import { itemDetail, listItems } from '../store/items.ts';
+import { latestImportProblems } from '../store/problems.ts';
+import type { ServiceContext } from './context.ts';
+
+/** resources/sample; the packaged app sets NEARLAB_SAMPLE_DIR to its unpacked copy. */
+export const SAMPLE_FOLDER =
+  process.env.NEARLAB_SAMPLE_DIR || fileURLToPath(new URL('../../resources/sample', import.meta.url));
+
+export type LibraryApi = Pick<
+  ApiHandlers,
+  'info' | 'listItems' | 'item' | 'importProblems' | 'startImport' | 'sampleFolder' | 'jobs' | 'cancelJob'
+>;
+
+/** The Library: what the lab holds, its import problems, and import jobs. */
+export function libraryHandlers(ctx: ServiceContext): LibraryApi {
+  const db = ctx.lab.db;
+  return {
+    info: async () => ({ lab: ctx.lab.path, ...labInfo(db) }),
+    listItems: async (p) => listItems(db, p),
+    item: async (p) => {
+      const detail = itemDetail(db, p.id);
+      if (!detail) throw new ApiError('not-found', `no item ${p.id} in this lab`);
+      return detail;
+    },
+    importProblems: async (p) => latestImportProblems(db, p.limit),
+    startImport: async (p) => {
+      const folder = resolve(p.folder);
+      const jobId = ctx.jobs.start(
+        'import',
+        `Import ${folder}`,
+        async ({ signal, progress }) => {
+          const summary = await importFolder(ctx.lab, folder, { ...p, signal, onProgress: progress });
+          const { problems: _problems, ...counts } = summary;
+          return counts;
+        },
+        () => ctx.emit({ type: 'lab-changed' }),
+      );
+      return { jobId };
+    },
+    sampleFolder: async () => ({ path: SAMPLE_FOLDER, exists: existsSync(SAMPLE_FOLDER) }),
+    jobs: async () => ({ jobs: ctx.jobs.list() }),
+    cancelJob: async (p) => ({ cancelled: ctx.jobs.cancel(p.jobId) }),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Results } from '../../api/contract.ts';
+import { buildZeroShotClasses, fillTemplate, KnnClassifier, zeroShot, type Metric } from '../../knn/index.ts';
+import { PROMPT_TEMPLATE } from '../../model/config.ts';
+import { itemInfos } from '../../store/items.ts';
+import type { SearchContext } from './context.ts';
+import { asSearchError, SearchError } from './errors.ts';
+import type { ImageRef } from './query.ts';
+
+/** Zero-shot templates used when none are given: the one training used for label prompts, and the bare label. */
+export const ZERO_SHOT_TEMPLATES: readonly string[] = [PROMPT_TEMPLATE, '{}'];
+
+export interface KnnOptions {
+  k: number;
+  weights: 'uniform' | 'distance';
+  metric: Metric;
+  modelId?: number;
+}
+
+/** p(y = c | x) as the share of the K nearest labeled train items (a lab item never votes for itself). */
+export async function classifyKnn(ctx: SearchContext, image: ImageRef, o: KnnOptions): Promise<Results['classify']> {
+  const modelId = ctx.cache.modelId(o.modelId);
+  const query = await ctx.encoder.image(modelId, image);
+  const lg = ctx.cache.labeledGallery(modelId, 'itemId' in image ? image.itemId : undefined);
+  const p = new KnnClassifier()
+    .fit(lg.m, lg.labels, o.metric)
+    .predict(query, { k: o.k, weights: o.weights, metric: o.metric });
+  const info = itemInfos(
+    ctx.lab.db,
+    p.neighbours.map((n) => lg.itemIds[n.row]),
+  );
+  return {
+    modelId,
+    label: p.label,
+    probabilities: p.probabilities,
+    neighbours: p.neighbours.map((n) => {
+      const it = info.get(lg.itemIds[n.row])!;
+      return { itemId: it.id, path: it.path, distance: n.distance, label: n.label };
+    }),
+  };
+}
+
+export interface ZeroShotOptions {
+  labels: string[];
+  templates?: readonly string[];
+  modelId?: number;
+}
+
+/** The label whose prompts (templates filled with it, averaged) are nearest the image, with softmax probabilities. */
+export async function classifyZeroShot(
+  ctx: SearchContext,
+  image: ImageRef,
+  o: ZeroShotOptions,
+): Promise<Results['classify']> {
+  const modelId = ctx.cache.modelId(o.modelId);
+  const query = await ctx.encoder.image(modelId, image);
+  const model = await ctx.cache.model(modelId);
+  const templates = o.templates ?? ZERO_SHOT_TEMPLATES;
+  const labels = [...new Set(o.labels.map((l) => l.trim()).filter(Boolean))];
+  if (labels.length === 0) throw new SearchError('give at least one label');
+  const prompts: Record<string, Float32Array[]> = {};
+  for (const label of labels) {
+    const texts = asSearchError(() => templates.map((t) => fillTemplate(t, label)));
+    const v = model.embedTexts(texts);
+    prompts[label] = texts.map((_, i) => v.slice(i * model.dim, (i + 1) * model.dim));
+  }
+  const r = zeroShot(query, buildZeroShotClasses(prompts), model.scale);
+  return { modelId, label: r.label, probabilities: r.probabilities, neighbours: [] };
+}

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
+import { EmbeddingModel } from '../../model/model.ts';
+import { labeledItemsOfSplit } from '../../store/items.ts';
+import type { Lab } from '../../store/lab.ts';
+import { readEmbeddings, resolveModelId, type EmbeddingMatrix } from '../../store/models.ts';
+import { asSearchError, SearchError } from './errors.ts';
+
+export type GalleryKind = 'image' | 'caption';
+
+/** A model's stored embeddings of one kind as a matrix, with its ANN index once one is needed. */
+export interface Gallery {
+  emb: EmbeddingMatrix;
+  m: Matrix;
+  ann?: AnnIndex;
+}
+
+/** Train items with a category label and their image embeddings: the gallery KNN votes with. */
+export interface LabeledGallery {
+  m: Matrix;
+  labels: string[];
+  itemIds: number[];
+}
+
+/** Where a lab's ANN indexes live: `<lab>.index/model-<id>-<kind>.usearch` (+ `.json`). */
+export function indexPath(lab: Lab, modelId: number, kind: GalleryKind): string {
+  return `${lab.path}.index/model-${modelId}-${kind}.usearch`;
+}
+
+/**
+ * The trained models of one lab and their galleries, loaded on first use and kept until `invalidate()` (after
+ * training or embedding changes what is stored).
+ */
+export class GalleryCache {
+  private readonly models = new Map<number, Promise<EmbeddingModel>>();
+  private readonly galleries = new Map<string, Gallery>();
+
+  constructor(
+    readonly lab: Lab,
+    /** Galleries with at least this many rows are searched with the persisted ANN index. */
+    readonly annThreshold = ANN_MIN_ROWS,
+  ) {}
+
+  invalidate(): void {
+    this.galleries.clear();
+    for (const m of this.models.values()) void m.then((x) => x.dispose()).catch(() => undefined);
+    this.models.clear();
+  }
+
+  /** The model `id`, or the newest finished one. */
+  modelId(id?: number): number {
+    return asSearchError(() => resolveModelId(this.lab.db, id));
+  }
+
+  model(id: number): Promise<EmbeddingModel> {
+    let m = this.models.get(id);
+    if (!m) {
+      m = EmbeddingModel.load(this.lab, id);
+      m.catch(() => this.models.delete(id));
+      this.models.set(id, m);
+    }
+    return m;
+  }
+
+  gallery(modelId: number, kind: GalleryKind): Gallery {
+    const key = `${modelId}:${kind}`;
+    let g = this.galleries.get(key);
+    if (!g) {
+      const emb = readEmbeddings(this.lab.db, modelId, kind);
+      if (emb.ids.length === 0) {
+        throw new SearchError(
+          `model ${modelId} has no ${kind} embeddings yet: run \`nearlab embed --model ${modelId}\``,
+        );
+      }
+      g = { emb, m: matrix(emb.data, emb.ids.length, emb.dim) };
+      this.galleries.set(key, g);
+    }
+    return g;
+  }
+
+  /** The labeled train gallery; a query that is itself a lab item (`exclude`) is left out so it cannot vote. */
+  labeledGallery(modelId: number, exclude?: number): LabeledGallery {
+    const g = this.gallery(modelId, 'image');
+    const picked = labeledItemsOfSplit(this.lab.db, 'train').filter(
+      (r) => g.emb.rowOf.has(r.itemId) && r.itemId !== exclude,
+    );
+    if (picked.length === 0) throw new SearchError('no labeled train items with embeddings: import labels, then embed');
+    const data = new Float32Array(picked.length * g.emb.dim);
+    picked.forEach((r, i) => {
+      const at = g.emb.rowOf.get(r.itemId)! * g.emb.dim;
+      data.set(g.emb.data.subarray(at, at + g.emb.dim), i * g.emb.dim);
+    });
+    return {
+      m: matrix(data, picked.length, g.emb.dim),
+      labels: picked.map((r) => r.label),
+      itemIds: picked.map((r) => r.itemId),
+    };
+  }
+
+  /**
+   * The persisted ANN index of a model's gallery: loaded when it matches the stored embeddings, otherwise built
+   * and saved. Null below the size threshold, where exact search is fast enough.
+   */
+  annIndex(modelId: number, kind: GalleryKind): AnnIndex | null {
+    const g = this.gallery(modelId, kind);
+    if (chooseSearch(g.m.rows, this.annThreshold) === 'exact') return null;
+    if (!g.ann) {
+      const path = indexPath(this.lab, modelId, kind);
+      try {
+        const loaded = AnnIndex.load(path);
+        if (loaded.rows !== g.m.rows || loaded.dim !== g.m.dim) throw new Error('stale');
+        g.ann = loaded;
+      } catch {
+        g.ann = AnnIndex.build(g.m, { metric: 'cosine' });
+        mkdirSync(`${this.lab.path}.index`, { recursive: true });
+        g.ann.save(path);
+      }
+    }
+    return g.ann;
+  }
+
+  /** recall@10 of a model's image index against exact search, on a seeded sample of its own rows. */
+  indexReport(modelId: number): { rows: number; method: 'exact' | 'ann'; recallAt10: number | null } {
+    const g = this.gallery(modelId, 'image');
+    const ann = this.annIndex(modelId, 'image');
+    return {
+      rows: g.m.rows,
+      method: ann ? 'ann' : 'exact',
+      recallAt10: ann ? measureRecall(ann, g.m, { k: 10 }).recall : null,
+    };
+  }
+}

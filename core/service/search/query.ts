@@ -1,0 +1,87 @@
+import { existsSync, promises as fs } from 'node:fs';
+import type { z } from 'zod';
+import type { IMAGE, QUERY } from '../../api/contract.ts';
+import { decodeImage, PIXEL_SIZE } from '../../data/decode.ts';
+import { combineQuery, normaliseVector, parseQuery } from '../../knn/index.ts';
+import type { ImagePixels } from '../../model/model.ts';
+import { itemIdByPath } from '../../store/items.ts';
+import { itemPixelsReader } from '../../store/pixels.ts';
+import { asSearchError, SearchError } from './errors.ts';
+import type { GalleryCache } from './gallery.ts';
+
+/** An image to embed: a lab item, bytes from the caller, or (inside core only) a file on disk. */
+export type ImageRef = z.output<typeof IMAGE> | { file: string };
+export type Query = z.output<typeof QUERY>;
+
+/** Turns queries into unit vectors in a model's joint space. */
+export class QueryEncoder {
+  constructor(
+    private readonly cache: GalleryCache,
+    /** Image terms of query expressions may name files on disk (the CLI), not only lab items. */
+    private readonly allowFiles = false,
+  ) {}
+
+  private get db() {
+    return this.cache.lab.db;
+  }
+
+  private async pixelsOf(ref: ImageRef): Promise<ImagePixels> {
+    if ('itemId' in ref) {
+      const px = itemPixelsReader(this.db)(ref.itemId);
+      if (!px) throw new SearchError(`no item ${ref.itemId} in this lab`);
+      return px;
+    }
+    let bytes: Buffer;
+    if ('file' in ref) {
+      bytes = await fs.readFile(ref.file).catch((e: Error) => {
+        throw new SearchError(`cannot read ${ref.file}: ${e.message}`);
+      });
+    } else {
+      bytes = Buffer.from(ref.base64, 'base64');
+    }
+    try {
+      const d = await decodeImage(bytes);
+      return { size: PIXEL_SIZE, data: d.pixels };
+    } catch (e) {
+      const name = 'file' in ref ? ref.file : (ref.name ?? 'the image');
+      throw new SearchError(`${name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** A lab item's stored embedding when there is one; otherwise the model embeds the image. */
+  async image(modelId: number, ref: ImageRef): Promise<Float32Array> {
+    if ('itemId' in ref) {
+      const g = this.cache.gallery(modelId, 'image');
+      const row = g.emb.rowOf.get(ref.itemId);
+      if (row !== undefined) return g.emb.data.slice(row * g.emb.dim, (row + 1) * g.emb.dim);
+    }
+    const model = await this.cache.model(modelId);
+    return normaliseVector(model.embedImages([await this.pixelsOf(ref)]));
+  }
+
+  async text(modelId: number, text: string): Promise<Float32Array> {
+    const model = await this.cache.model(modelId);
+    return normaliseVector(model.embedTexts([text]));
+  }
+
+  async query(modelId: number, q: Query): Promise<Float32Array> {
+    if ('text' in q) return this.text(modelId, q.text);
+    if ('image' in q) return this.image(modelId, q.image);
+    const terms = asSearchError(() => parseQuery(q.expression));
+    const vectors: Float32Array[] = [];
+    for (const t of terms) {
+      if (t.kind === 'text') {
+        vectors.push(await this.text(modelId, t.value));
+        continue;
+      }
+      const itemId = itemIdByPath(this.db, t.value.replace(/^\.\//, ''));
+      if (itemId !== null) vectors.push(await this.image(modelId, { itemId }));
+      else if (this.allowFiles && existsSync(t.value)) vectors.push(await this.image(modelId, { file: t.value }));
+      else
+        throw new SearchError(
+          `image ${JSON.stringify(t.value)} is not an item of this lab${this.allowFiles ? ' nor a file' : ''}`,
+        );
+    }
+    return combineQuery(terms, vectors);
+  }
+}

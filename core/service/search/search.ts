@@ -1,0 +1,69 @@
+import type { FILTERS, SearchHit } from '../../api/contract.ts';
+import type { z } from 'zod';
+import { topK } from '../../knn/index.ts';
+import { allCaptions, type CaptionRow } from '../../store/captions.ts';
+import { itemInfos } from '../../store/items.ts';
+import type { Db } from '../../store/lab.ts';
+import type { SearchContext } from './context.ts';
+import type { GalleryKind } from './gallery.ts';
+import type { Query } from './query.ts';
+
+export type Filters = z.output<typeof FILTERS>;
+
+export interface SearchOptions {
+  k: number;
+  target?: GalleryKind;
+  modelId?: number;
+  filters?: Filters;
+}
+
+/** 1 for gallery rows whose item passes the filters, 0 otherwise; undefined when nothing is filtered. */
+export function filterMask(
+  db: Db,
+  ids: Int32Array,
+  filters: Filters,
+  itemOf: (id: number) => number,
+): Uint8Array | undefined {
+  if (!filters.label && !filters.split && !filters.folder) return undefined;
+  const info = itemInfos(db, [...new Set(Array.from(ids, itemOf))]);
+  const folder = filters.folder ? filters.folder.replace(/\/?$/, '/') : null;
+  return Uint8Array.from(ids, (id) => {
+    const it = info.get(itemOf(id));
+    if (!it) return 0;
+    if (filters.label && it.label !== filters.label) return 0;
+    if (filters.split && it.split !== filters.split) return 0;
+    if (folder && !it.path.startsWith(folder)) return 0;
+    return 1;
+  });
+}
+
+/** The k nearest images (target 'image') or captions ('caption') of a query, by cosine similarity. */
+export async function search(
+  ctx: SearchContext,
+  q: Query,
+  options: SearchOptions,
+): Promise<{ modelId: number; results: SearchHit[] }> {
+  const modelId = ctx.cache.modelId(options.modelId);
+  const target = options.target ?? 'image';
+  const vector = await ctx.encoder.query(modelId, q);
+  const g = ctx.cache.gallery(modelId, target);
+  const captions: Map<number, CaptionRow> | null =
+    target === 'caption' ? new Map(allCaptions(ctx.lab.db).map((c) => [c.id, c])) : null;
+  const itemOf = (id: number) => (captions ? (captions.get(id)?.itemId ?? -1) : id);
+  const result = topK(vector, g.m, Math.min(options.k, g.m.rows), {
+    metric: 'cosine',
+    filter: filterMask(ctx.lab.db, g.emb.ids, options.filters ?? {}, itemOf),
+  });
+  const rows = Array.from(result.indices).filter((r) => r >= 0);
+  const info = itemInfos(
+    ctx.lab.db,
+    rows.map((r) => itemOf(g.emb.ids[r])),
+  );
+  const results = rows.map((r, i) => {
+    const it = info.get(itemOf(g.emb.ids[r]))!;
+    const hit: SearchHit = { itemId: it.id, path: it.path, score: 1 - result.distances[i], label: it.label };
+    if (captions) hit.caption = captions.get(g.emb.ids[r])!.text;
+    return hit;
+  });
+  return { modelId, results };
+}

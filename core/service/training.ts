@@ -1,0 +1,110 @@
+import type { ApiHandlers, ModelSummary } from '../api/contract.ts';
+import { ApiError } from '../api/rpc.ts';
+import { RateMeter } from '../data/progress.ts';
+import type { TrainConfig } from '../model/config.ts';
+import { resolveConfig, train, type DeepPartial } from '../model/trainer.ts';
+import { liveCounts } from '../store/items.ts';
+import { embeddingCounts, getModel, listModels, modelEpochs, modelSteps } from '../store/models.ts';
+import type { ServiceContext } from './context.ts';
+
+export type TrainingApi = Pick<ApiHandlers, 'models' | 'modelHistory' | 'startTraining'>;
+
+/** The settings a startTraining call gives, over the defaults. */
+function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPartial<TrainConfig> {
+  const partial: DeepPartial<TrainConfig> = { loss: { kind: p.loss } };
+  if (p.epochs !== undefined) partial.epochs = p.epochs;
+  if (p.batch !== undefined) partial.batchSize = p.batch;
+  if (p.lr !== undefined) partial.lr = p.lr;
+  if (p.seed !== undefined) partial.seed = p.seed;
+  if (p.dim !== undefined || p.imageSize !== undefined) {
+    partial.model = {
+      ...(p.dim !== undefined ? { dim: p.dim } : {}),
+      ...(p.imageSize !== undefined ? { imageSize: p.imageSize } : {}),
+    };
+  }
+  return partial;
+}
+
+/** Models (training runs), their history, and training jobs. */
+export function trainingHandlers(ctx: ServiceContext): TrainingApi {
+  const db = ctx.lab.db;
+  return {
+    models: async () => {
+      const live = liveCounts(db);
+      const models = listModels(db).map((m): ModelSummary => {
+        const config = getModel(db, m.id).config as TrainConfig;
+        const counts = embeddingCounts(db, m.id);
+        return {
+          id: m.id,
+          name: `#${m.id} ${config.loss.kind}`,
+          createdAt: m.createdAt,
+          status: m.status === 'running' ? 'training' : m.status,
+          loss: config.loss.kind,
+          backend: m.backend,
+          config: config as unknown as Record<string, unknown>,
+          epochsDone: m.epochsDone,
+          metrics: m.metrics
+            ? {
+                t2i: m.metrics.t2i,
+                i2t: m.metrics.i2t,
+                knnAccuracy: m.metrics.knnAccuracy ?? null,
+                zeroShotAccuracy: m.metrics.zeroShotAccuracy ?? null,
+              }
+            : null,
+          embedded: counts.image >= live.items && counts.caption >= live.captions && live.items > 0,
+        };
+      });
+      return { models };
+    },
+
+    modelHistory: async (p) => {
+      getModel(db, p.modelId);
+      return {
+        steps: modelSteps(db, p.modelId).map((s) => ({ step: s.step, epoch: s.epoch, loss: s.loss })),
+        epochs: modelEpochs(db, p.modelId)
+          .filter((e) => e.metrics)
+          .map((e) => ({ epoch: e.epoch, t2i: e.metrics!.t2i, i2t: e.metrics!.i2t, loss: e.trainLoss })),
+      };
+    },
+
+    startTraining: async (p) => {
+      let config: TrainConfig;
+      try {
+        config = resolveConfig(partialConfig(p));
+      } catch (e) {
+        throw new ApiError('bad-request', (e as Error).message);
+      }
+      const jobId = ctx.jobs.start(
+        'train',
+        p.resumeModelId ? `Resume model ${p.resumeModelId}` : `Train (${p.loss})`,
+        async ({ signal, progress }) => {
+          const meter = new RateMeter();
+          const r = await train(ctx.lab, config, {
+            signal,
+            resume: p.resumeModelId,
+            onProgress: (t) => {
+              const base = meter.measure(`model ${t.modelId} ${t.phase}`, t.step, t.totalSteps);
+              progress({
+                ...base,
+                rate: t.samplesPerSec,
+                etaSeconds: t.etaSeconds,
+                detail: { modelId: t.modelId, epoch: t.epoch, epochs: t.epochs, loss: t.loss, phase: t.phase },
+              });
+            },
+          });
+          ctx.search.cache.invalidate();
+          return {
+            modelId: r.modelId,
+            status: r.status,
+            backend: r.backend,
+            seconds: r.seconds,
+            samplesPerSec: r.samplesPerSec,
+            metrics: r.metrics,
+          };
+        },
+        () => ctx.emit({ type: 'lab-changed' }),
+      );
+      return { jobId };
+    },
+  };
+}

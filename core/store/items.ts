@@ -1,0 +1,198 @@
+/** Reading a lab's items: listing and detail for the Library, lookups by id and path, labeled sets. */
+import type { ItemDetail, ItemSummary } from '../api/contract.ts';
+import type { Db } from './lab.ts';
+
+export type Split = ItemSummary['split'];
+
+/** The few facts search and classification attach to a result. */
+export interface ItemInfo {
+  id: number;
+  path: string;
+  label: string | null;
+  split: Split;
+}
+
+/** An item with a category label. */
+export interface LabeledItemRow {
+  itemId: number;
+  label: string;
+  split: Split;
+}
+
+interface SummaryRow extends Omit<ItemSummary, 'captions'> {
+  captions: string | null;
+}
+
+const SUMMARY_COLUMNS = `i.id, i.path, r.path AS root, i.split, l.name AS label, l.value,
+  (SELECT json_group_array(c.text) FROM captions c WHERE c.item_id = i.id) AS captions, im.width, im.height`;
+const SUMMARY_FROM = `items i JOIN roots r ON r.id = i.root_id JOIN images im ON im.id = i.image_id
+  LEFT JOIN labels l ON l.item_id = i.id`;
+
+function toSummary(r: SummaryRow): ItemSummary {
+  return { ...r, captions: r.captions ? (JSON.parse(r.captions) as string[]) : [] };
+}
+
+export interface ItemQuery {
+  offset: number;
+  limit: number;
+  split?: Split;
+  label?: string;
+  /** Words that must all appear in a caption or the path (case-insensitive). */
+  text?: string;
+}
+
+/** One page of live items in id order, with the number of all that match. */
+export function listItems(db: Db, q: ItemQuery): { total: number; items: ItemSummary[] } {
+  const where = [`i.status = 'ok'`];
+  const args: (string | number)[] = [];
+  if (q.split) {
+    where.push('i.split = ?');
+    args.push(q.split);
+  }
+  if (q.label !== undefined) {
+    where.push('l.name = ?');
+    args.push(q.label);
+  }
+  for (const word of (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
+    where.push(
+      `(lower(i.path) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM captions c WHERE c.item_id = i.id AND lower(c.text) LIKE ? ESCAPE '\\'))`,
+    );
+    const like = `%${word.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    args.push(like, like);
+  }
+  const sql = `FROM ${SUMMARY_FROM} WHERE ${where.join(' AND ')}`;
+  const total = (db.prepare(`SELECT count(*) AS n ${sql}`).get(...args) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT ${SUMMARY_COLUMNS} ${sql} ORDER BY i.id LIMIT ? OFFSET ?`)
+    .all(...args, q.limit, q.offset) as SummaryRow[];
+  return { total, items: rows.map(toSummary) };
+}
+
+/** An item with its image's facts and the other live items of identical content, or null. */
+export function itemDetail(db: Db, id: number): ItemDetail | null {
+  const row = db
+    .prepare(`SELECT ${SUMMARY_COLUMNS}, im.format, im.bytes, im.hash, i.image_id FROM ${SUMMARY_FROM} WHERE i.id = ?`)
+    .get(id) as (SummaryRow & { format: string; bytes: number; hash: string; image_id: number }) | undefined;
+  if (!row) return null;
+  const duplicates = db
+    .prepare(`SELECT id, path FROM items WHERE image_id = ? AND id != ? AND status = 'ok' ORDER BY id`)
+    .all(row.image_id, row.id) as { id: number; path: string }[];
+  const { image_id: _imageId, format, bytes, hash, ...summary } = row;
+  return { ...toSummary(summary), format, bytes, hash, duplicates };
+}
+
+/** Live items and the captions of live items. */
+export function liveCounts(db: Db): { items: number; captions: number } {
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM items WHERE status = 'ok') AS items,
+        (SELECT count(*) FROM captions c JOIN items i ON i.id = c.item_id WHERE i.status = 'ok') AS captions`,
+    )
+    .get() as { items: number; captions: number };
+}
+
+/** Path, label and split of the given items (live or not); unknown ids are left out. */
+export function itemInfos(db: Db, ids: ArrayLike<number>): Map<number, ItemInfo> {
+  const stmt = db.prepare(
+    `SELECT i.id, i.path, i.split, l.name AS label FROM items i LEFT JOIN labels l ON l.item_id = i.id WHERE i.id = ?`,
+  );
+  const out = new Map<number, ItemInfo>();
+  for (let k = 0; k < ids.length; k++) {
+    const row = stmt.get(ids[k]) as ItemInfo | undefined;
+    if (row) out.set(row.id, row);
+  }
+  return out;
+}
+
+/** The first live item with this path (relative to its root), or null. */
+export function itemIdByPath(db: Db, path: string): number | null {
+  const row = db.prepare(`SELECT id FROM items WHERE path = ? AND status = 'ok' ORDER BY id LIMIT 1`).get(path) as
+    { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+/** Live items of one split with a category label, in id order. */
+export function labeledItemsOfSplit(db: Db, split: Split): LabeledItemRow[] {
+  return db
+    .prepare(
+      `SELECT i.id AS itemId, l.name AS label, i.split FROM items i JOIN labels l ON l.item_id = i.id
+       WHERE i.status = 'ok' AND i.split = ? AND l.name IS NOT NULL ORDER BY i.id`,
+    )
+    .all(split) as LabeledItemRow[];
+}
+
+/**
+ * Up to `limit` live items with a category label and stored pixels, in a fixed pseudo-random order (so a limit
+ * below the lab's size still samples every folder and class, and the same lab always gives the same sample).
+ */
+export function labeledItemSample(db: Db, limit: number): LabeledItemRow[] {
+  return db
+    .prepare(
+      `SELECT i.id AS itemId, l.name AS label, i.split FROM items i JOIN labels l ON l.item_id = i.id
+       JOIN pixels p ON p.image_id = i.image_id
+       WHERE i.status = 'ok' AND l.name IS NOT NULL
+       ORDER BY (i.id * 2654435761) % 4294967296, i.id LIMIT ?`,
+    )
+    .all(limit) as LabeledItemRow[];
+}
+
+/** Item id → category label, for every item that has one. */
+export function categoryLabels(db: Db): Map<number, string> {
+  const rows = db.prepare('SELECT item_id, name FROM labels WHERE name IS NOT NULL').all() as {
+    item_id: number;
+    name: string;
+  }[];
+  return new Map(rows.map((r) => [r.item_id, r.name]));
+}
+
+/** Split of each given item (items that are not live are left out of the map). */
+export function liveItemSplits(db: Db, itemIds: readonly number[]): Map<number, Split> {
+  const out = new Map<number, Split>();
+  const stmt = db.prepare(`SELECT split FROM items WHERE id = ? AND status = 'ok'`);
+  for (const id of itemIds) {
+    const row = stmt.get(id) as { split: Split } | undefined;
+    if (row) out.set(id, row.split);
+  }
+  return out;
+}
+
+/** What the Embedding Projector export writes per item: the first caption and the label (name or value). */
+export interface ExportRow {
+  id: number;
+  path: string;
+  split: Split;
+  label: string | number | null;
+  caption: string | null;
+}
+
+/** A reader of export rows by item id (one prepared statement for the whole export). */
+export function exportRows(db: Db): (itemId: number) => ExportRow | undefined {
+  const stmt = db.prepare(
+    `SELECT i.id, i.path, i.split, coalesce(l.name, l.value) AS label,
+       (SELECT text FROM captions c WHERE c.item_id = i.id ORDER BY c.id LIMIT 1) AS caption
+     FROM items i LEFT JOIN labels l ON l.item_id = i.id WHERE i.id = ?`,
+  );
+  return (itemId) => stmt.get(itemId) as ExportRow | undefined;
+}
+
+/** Thumbnail bytes of an item's image, or null. */
+export function itemThumbnail(db: Db, itemId: number): { mime: string; data: Buffer } | null {
+  const row = db
+    .prepare(`SELECT t.mime, t.data FROM items i JOIN thumbnails t ON t.image_id = i.image_id WHERE i.id = ?`)
+    .get(itemId) as { mime: string; data: Buffer } | undefined;
+  return row ?? null;
+}
+
+/**
+ * Where a live item's file is: its import root and its path relative to it. Null for an unknown or missing item,
+ * and for a path that is not valid UTF-8 (stored raw), which cannot be served by name.
+ */
+export function itemFileLocation(db: Db, itemId: number): { root: string; path: string } | null {
+  const row = db
+    .prepare(
+      `SELECT i.path, i.path_raw, r.path AS root FROM items i JOIN roots r ON r.id = i.root_id WHERE i.id = ? AND i.status = 'ok'`,
+    )
+    .get(itemId) as { path: string; path_raw: Buffer | null; root: string } | undefined;
+  if (!row || row.path_raw) return null;
+  return { root: row.root, path: row.path };
+}
