@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ANN_MIN_ROWS, AnnIndex, chooseSearch, measureRecall } from './ann.ts';
 import { AnnIndexError } from './errors.ts';
 import type { Matrix } from './matrix.ts';
-import { gaussian, mulberry32 } from './random.ts';
+import { createRng } from '../util/random.ts';
 import { topK } from './topk.ts';
 
 /** Clustered data like real embeddings: 40 centres in 16-d plus noise. */
 function clustered(rows: number, seed: number): Matrix {
-  const g = gaussian(mulberry32(seed));
+  const g = createRng(seed).normal;
   const dim = 16;
   const centres = Array.from({ length: 40 }, () => Array.from({ length: dim }, () => g() * 3));
   const data = new Float32Array(rows * dim);

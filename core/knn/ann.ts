@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { BatchMatches, Index, MetricKind, ScalarKind, type Matches } from 'usearch';
 import { AnnIndexError, KnnArgumentError } from './errors.ts';
 import { asQueryMatrix, assertFinite, type Matrix } from './matrix.ts';
-import { sampleRows } from './random.ts';
+import { createRng, sampleDistinct } from '../util/random.ts';
 import { checkK, emptyResult, searchPrepared, prepareGallery, type TopKResult } from './topk.ts';
 
 /**
@@ -205,7 +205,7 @@ export function measureRecall(
   let queries: Matrix;
   if (typeof sample === 'number') {
     const n = Math.min(sample, gallery.rows);
-    const rows = sampleRows(gallery.rows, n, options.seed ?? 1);
+    const rows = sampleDistinct(gallery.rows, n, createRng(options.seed ?? 1));
     const data = new Float32Array(n * gallery.dim);
     rows.forEach((r, i) => data.set(gallery.data.subarray(r * gallery.dim, (r + 1) * gallery.dim), i * gallery.dim));
     queries = { data, rows: n, dim: gallery.dim };

@@ -37,4 +37,3 @@ export { retrievalMetrics, selfRetrievalMetrics, recallAtK, accuracy, confusionM
 export type { QueryTerm } from './query.ts';
 export { parseQuery, combineQuery } from './query.ts';
 export { compareCodePoints } from './labels.ts';
-export { mulberry32, gaussian, sampleRows } from './random.ts';

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { KnnClassifier } from './classifier.ts';
 import { looAccuracy, looKCurve, looKCurveFromNeighbours } from './kcurve.ts';
 import { fromRows, selectRows, type Matrix } from './matrix.ts';
-import { gaussian, mulberry32 } from './random.ts';
+import { createRng } from '../util/random.ts';
 import { topK } from './topk.ts';
 
 function blobs(n: number, seed: number): { X: Matrix; y: string[] } {
-  const g = gaussian(mulberry32(seed));
+  const g = createRng(seed).normal;
   const data = new Float32Array(n * 4);
   const y: string[] = [];
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KnnClassifier } from './classifier.ts';
 import { kdeAt, kdeFromNeighbours, logBallVolume } from './kde.ts';
-import { gaussian, mulberry32 } from './random.ts';
+import { createRng } from '../util/random.ts';
 
 describe('KDE view of KNN', () => {
   it('uses the d-ball volume', () => {
@@ -16,7 +16,7 @@ describe('KDE view of KNN', () => {
   });
 
   it('has p(c|x) equal to the uniform KNN probability, and p(x|c) = n_c(x)/(n_c·V)', () => {
-    const g = gaussian(mulberry32(4));
+    const g = createRng(4).normal;
     const n = 200;
     const dim = 5;
     const data = new Float32Array(n * dim);

@@ -3,7 +3,7 @@ import { MetricMatrixError } from './errors.ts';
 import { logGamma, symmetricEigen } from './linalg.ts';
 import { fromRows, normaliseRows, rowSquaredNorms } from './matrix.ts';
 import { applyMap, distance, mahalanobis, mahalanobisFromMap } from './metrics.ts';
-import { gaussian, mulberry32 } from './random.ts';
+import { createRng } from '../util/random.ts';
 
 describe('distances', () => {
   const a = [1, 2, 3];
@@ -77,7 +77,7 @@ describe('Mahalanobis', () => {
 
 describe('linear algebra', () => {
   it('decomposes a random symmetric matrix: A·v = λ·v and orthonormal vectors', () => {
-    const g = gaussian(mulberry32(3));
+    const g = createRng(3).normal;
     const n = 12;
     const a = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = g();

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Matrix } from './matrix.ts';
 import { nca, ncaMetric, ncaObjective, ncaReport, ncaTransform } from './nca.ts';
 import { distance } from './metrics.ts';
-import { gaussian, mulberry32 } from './random.ts';
+import { createRng } from '../util/random.ts';
 
 /** One informative dimension (index 3) hidden among 7 noisy ones with 10× its spread. */
 function hidden(n: number, seed: number): { X: Matrix; y: string[] } {
-  const g = gaussian(mulberry32(seed));
+  const g = createRng(seed).normal;
   const d = 8;
   const data = new Float32Array(n * d);
   const y: string[] = [];
@@ -22,7 +22,7 @@ describe('Neighbourhood Components Analysis', () => {
   it('has an analytic gradient matching finite differences', () => {
     const { X, y } = hidden(30, 2);
     const r = 3;
-    const g = gaussian(mulberry32(9));
+    const g = createRng(9).normal;
     const A = Float64Array.from({ length: r * X.dim }, () => g() * 0.3);
     const { gradient } = ncaObjective(X, y, A, r);
     const h = 1e-6;

@@ -4,7 +4,7 @@ import { encodeLabels } from './labels.ts';
 import { gram, symmetricEigen } from './linalg.ts';
 import type { Matrix } from './matrix.ts';
 import { mahalanobisFromMap, type MahalanobisMetric } from './metrics.ts';
-import { gaussian, mulberry32, sampleRows } from './random.ts';
+import { createRng, deriveSeed, sampleDistinct } from '../util/random.ts';
 
 export interface NcaProgress {
   iteration: number;
@@ -71,7 +71,7 @@ export function nca(X: Matrix, labels: readonly string[], options: NcaOptions = 
   const G = ws.G;
   const m1 = new Float64Array(r * d);
   const m2 = new Float64Array(r * d);
-  const rng = mulberry32(seed ^ 0x9e3779b9);
+  const rng = createRng(deriveSeed(seed, 0x9e3779b9));
   const history: number[] = [];
   const smooth: number[] = [];
   let ema = NaN;
@@ -79,7 +79,7 @@ export function nca(X: Matrix, labels: readonly string[], options: NcaOptions = 
   let it = 0;
   while (it < maxIter) {
     it++;
-    const anchors = batch === n ? null : sampleRows(n, batch, Math.floor(rng() * 2 ** 31));
+    const anchors = batch === n ? null : sampleDistinct(n, batch, rng);
     const objective = objectiveAndGradient(x, codes, A, n, d, r, anchors, ws);
     // Adam ascent on the mean objective.
     const c1 = 1 - 0.9 ** it;
@@ -246,7 +246,7 @@ function initialMap(
   if (init === 'identity') {
     for (let s = 0; s < r; s++) A[s * d + s] = 1;
   } else if (init === 'random') {
-    const g = gaussian(mulberry32(seed));
+    const g = createRng(seed).normal;
     for (let e = 0; e < r * d; e++) A[e] = g() / Math.sqrt(d);
   } else {
     const mean = new Float64Array(d);

@@ -3,11 +3,11 @@ import { ShapeError, KnnArgumentError } from './errors.ts';
 import { ExactIndex, topKParallel } from './exact.ts';
 import { fromRows, type Matrix } from './matrix.ts';
 import { distance, mahalanobis, type Metric } from './metrics.ts';
-import { gaussian, mulberry32 } from './random.ts';
+import { createRng } from '../util/random.ts';
 import { neighboursOf, topK, type TopKResult } from './topk.ts';
 
 function randomMatrix(rows: number, dim: number, seed: number, quantise = 0): Matrix {
-  const g = gaussian(mulberry32(seed));
+  const g = createRng(seed).normal;
   const data = new Float32Array(rows * dim);
   for (let i = 0; i < data.length; i++) data[i] = quantise > 0 ? Math.round(g() * quantise) / quantise : g();
   return { data, rows, dim };

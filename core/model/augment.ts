@@ -1,4 +1,4 @@
-import { mulberry32 } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 /**
  * Turns stored model-input pixels (size×size×3 RGB bytes) into normalised float input of the
@@ -47,7 +47,7 @@ export function renderInput(
   options: AugmentOptions,
   seed: number,
 ): void {
-  const rand = mulberry32(seed);
+  const rand = createRng(seed).next;
   const s = src.size;
   let x0 = 0;
   let y0 = 0;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
-import { mulberry32 } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 /** max |a − b| / max |b|: the error relative to the reference's scale. */
 function relError(a: Float32Array, b: Float32Array): number {
@@ -47,7 +47,7 @@ describe('composed wasm training kernels', () => {
     expect(info.name).toBe('wasm');
   });
 
-  const rand = mulberry32(7);
+  const rand = createRng(7).next;
   const cases: Case[] = [];
   for (const stride of [1, 2]) {
     for (const pad of ['same', 'valid'] as const) {

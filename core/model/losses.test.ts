@@ -9,7 +9,7 @@ import {
   type LossOptions,
   type Mining,
 } from './losses.ts';
-import { mulberry32 } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -232,7 +232,7 @@ describe('loss gradients match finite differences of a float64 reference', () =>
     { kind: 'triplet', mining: 'semihard', margin: 0.5 },
   ];
   it.each(cases)('%o', (o) => {
-    const rand = mulberry32(17);
+    const rand = createRng(17).next;
     const n = 5;
     const d = 4;
     const img = randomUnitRows(n, d, rand);

@@ -1,4 +1,4 @@
-import { mulberry32, normal } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 /** How a parameter starts. */
 export type Init =
@@ -66,7 +66,7 @@ export class ParamLayout {
   /** Fresh parameter values from a seed. */
   init(seed: number): Float32Array {
     const flat = new Float32Array(this.total);
-    const rand = mulberry32(seed);
+    const rng = createRng(seed);
     for (const e of this.entries) {
       const v = flat.subarray(e.offset, e.offset + e.size);
       switch (e.init.kind) {
@@ -79,7 +79,7 @@ export class ParamLayout {
           v.fill(e.init.value);
           break;
         case 'normal':
-          for (let i = 0; i < v.length; i++) v[i] = normal(rand) * e.init.std;
+          for (let i = 0; i < v.length; i++) v[i] = rng.normal() * e.init.std;
           break;
       }
     }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
 import { BN_EPS, ImageTower, imageParamSpecs } from './image-tower.ts';
 import { ParamLayout } from './params.ts';
-import { mulberry32 } from './rng.ts';
+import { createRng } from '../util/random.ts';
 import { TextTower, textParamSpecs } from './text-tower.ts';
 import { concatEncoded } from './tokenizer.ts';
 import { Grads, Weights } from './weights.ts';
@@ -39,7 +39,7 @@ function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function randomFlat(layout: ParamLayout, seed: number): Float32Array {
   const flat = layout.init(seed);
-  const rand = mulberry32(seed + 1);
+  const rand = createRng(seed + 1).next;
   // Non-trivial norm parameters so their gradients are exercised.
   for (const e of layout.entries) {
     if (e.name.includes('.gamma') || e.name.includes('.beta') || e.name.endsWith('.b') || /\.b\d$/.test(e.name)) {
@@ -60,7 +60,7 @@ describe.each(['wasm', 'cpu'] as const)('hand-written backward matches tf.grads 
     const cfg = { imageSize: 16, widths: [4, 6], dim: 5 };
     const layout = new ParamLayout(imageParamSpecs(cfg));
     const flat = randomFlat(layout, 3);
-    const rand = mulberry32(11);
+    const rand = createRng(11).next;
     const xs = Float32Array.from({ length: 3 * 16 * 16 * 3 }, () => rand() * 2 - 1);
     const rs = Float32Array.from({ length: 3 * 5 }, () => rand() * 2 - 1);
     const before = tf.memory().numTensors;
@@ -106,7 +106,7 @@ describe.each(['wasm', 'cpu'] as const)('hand-written backward matches tf.grads 
     const layout = new ParamLayout(imageParamSpecs(cfg));
     const flat = randomFlat(layout, 4);
     // 8×8 blocks of constant colour: after conv, BN and ReLU many 2×2 windows hold equal maxima.
-    const rand = mulberry32(5);
+    const rand = createRng(5).next;
     const colours = Array.from({ length: 2 * 16 * 3 }, () => rand() * 2 - 1);
     const xs = new Float32Array(2 * 16 * 16 * 3);
     for (let n = 0; n < 2; n++)
@@ -148,7 +148,7 @@ describe.each(['wasm', 'cpu'] as const)('hand-written backward matches tf.grads 
       new Int32Array(0),
       Int32Array.from([0, 4, 1, 7]),
     ]);
-    const rand = mulberry32(2);
+    const rand = createRng(2).next;
     const rs = Float32Array.from({ length: 4 * 3 }, () => rand() * 2 - 1);
     const before = tf.memory().numTensors;
 

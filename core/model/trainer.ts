@@ -33,7 +33,7 @@ import { startEngines, type Engine } from './engine.ts';
 import { crossModalRecall } from './metrics.ts';
 import { AdamW, learningRate } from './optim.ts';
 import { trainStep, type StepContext } from './step.ts';
-import { hashSeed, mulberry32, shuffle } from './rng.ts';
+import { createRng, deriveSeed, shuffleInPlace } from '../util/random.ts';
 import { encodeAll, Tokenizer, type TokenizerSpec } from './tokenizer.ts';
 import { UserError } from '../util/user-error.ts';
 
@@ -369,7 +369,7 @@ export async function train(
     let epochStart = performance.now();
     while (state.epoch < config.epochs) {
       const order = trainItems.map((_, i) => i);
-      shuffle(order, mulberry32(hashSeed(config.seed, state.epoch, 0x5eed)));
+      shuffleInPlace(order, createRng(deriveSeed(config.seed, state.epoch, 0x5eed)));
       while (state.stepInEpoch < stepsPerEpoch) {
         if (options.signal?.aborted) {
           checkpoint();
@@ -392,7 +392,7 @@ export async function train(
         const encoded: Int32Array[] = [];
         const promptOf: (string | null)[] = [];
         for (const t of picked) {
-          const rand = mulberry32(hashSeed(config.seed, state.epoch, t.item.id, 1));
+          const rand = createRng(deriveSeed(config.seed, state.epoch, t.item.id, 1)).next;
           const usePrompt =
             config.labelPrompts && t.item.label !== null && (t.texts.length === 0 || rand() < PROMPT_RATE);
           promptOf.push(usePrompt ? t.item.label : null);
@@ -406,7 +406,7 @@ export async function train(
           }
         }
         const rows = Int32Array.from(picked.map((t) => t.item.row));
-        const seeds = Uint32Array.from(picked.map((t) => hashSeed(config.seed, state.epoch, t.item.id, 2)));
+        const seeds = Uint32Array.from(picked.map((t) => deriveSeed(config.seed, state.epoch, t.item.id, 2)));
         const positives = batchPositives(
           texts,
           picked.map((t) => t.item.label),

@@ -6,7 +6,7 @@
 import { sampleDataset, type LabeledPoints2D } from './datasets.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
 import { assertPsd2, det2, inverse2, quadForm2, type Mat2, type Vec2 } from './linalg2.ts';
-import { createRng, deriveSeed, sampleCategorical } from './rng.ts';
+import { createRng, deriveSeed, sampleCategorical } from '../util/random.ts';
 import { normalCdf } from './special.ts';
 
 export interface GaussianClass {

@@ -10,7 +10,7 @@ import {
 } from './curse.ts';
 import { sampleDataset, type DatasetShape } from './datasets.ts';
 import { errorVsK } from './playground.ts';
-import { createRng, deriveSeed } from './rng.ts';
+import { createRng, deriveSeed } from '../util/random.ts';
 
 describe('shell volume', () => {
   it('is 1 − (1 − ε)^d', () => {

@@ -7,7 +7,7 @@ import { logUnitBallVolume } from './balls.ts';
 import { sampleDataset, type DatasetShape } from './datasets.ts';
 import { assertNonNegativeInt, assertPositiveInt, TheoryInputError } from './errors.ts';
 import { knnPredictND } from './nd.ts';
-import { createRng, deriveSeed } from './rng.ts';
+import { createRng, deriveSeed } from '../util/random.ts';
 
 /** Fraction of a d-ball's volume within ε of its surface: 1 − (1 − ε)^d. */
 export function shellFraction(d: number, eps: number): number {

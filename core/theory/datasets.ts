@@ -1,7 +1,7 @@
 /** Seeded 2-D labelled toy data: Gaussian mixtures, blobs, two moons, concentric rings. */
 import { assertFinite, assertNonNegative, assertPositiveInt, TheoryInputError } from './errors.ts';
 import { assertPsd2, sqrtPsd2, type Mat2, type Vec2 } from './linalg2.ts';
-import { createRng, sampleCategorical, shuffleInPlace, type Rng } from './rng.ts';
+import { createRng, sampleCategorical, shuffleInPlace, type Rng } from '../util/random.ts';
 
 /** n labelled points in the plane. Plain typed arrays, so it survives structured cloning. */
 export interface LabeledPoints2D {

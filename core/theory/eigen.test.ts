@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from './eigen.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 describe('symmetricEigen (Jacobi)', () => {
   it('finds the closed-form eigenpairs of [[2,1],[1,2]] and of a rotated diag(5, 3, 1)', () => {

@@ -1,7 +1,5 @@
 /** Computational core of the Theory lab: seeded toy data and the numbers behind every theory view. */
 export { TheoryInputError, NotPositiveSemidefiniteError } from './errors.ts';
-export { createRng, deriveSeed, shuffleInPlace, sampleCategorical } from './rng.ts';
-export type { Rng } from './rng.ts';
 export { erf, erfc, normalCdf, logGamma } from './special.ts';
 export {
   IDENTITY2,

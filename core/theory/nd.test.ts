@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knnPredictND } from './nd.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 describe('knnPredictND', () => {
   const rng = createRng(61);

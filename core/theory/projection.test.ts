@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classCounts, splitTrainTest } from './datasets.ts';
 import { decisionRaster, errorVsK } from './playground.ts';
 import { pca2, projectLabeled, projectRows } from './projection.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 function unit(D: number, seed: number): Float64Array {
   const rng = createRng(seed);

@@ -5,7 +5,7 @@
 import type { LabeledPoints2D } from './datasets.ts';
 import { symmetricEigen } from './eigen.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '../util/random.ts';
 
 export type Matrix = Float32Array | Float64Array;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng.ts';
+import { createRng } from '../util/random.ts';
 import { isTied, NearestK, voteWithTieBreak } from './select.ts';
 
 describe('NearestK', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, deriveSeed, sampleCategorical, shuffleInPlace } from './rng.ts';
+import { createRng, deriveSeed, sampleCategorical, sampleDistinct, shuffleInPlace } from './random.ts';
 
 describe('createRng', () => {
   it('is deterministic per seed and differs across seeds', () => {
@@ -69,6 +69,16 @@ describe('helpers', () => {
     shuffleInPlace(v, createRng(1));
     expect(Array.from(v).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Array.from(v)).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('sampleDistinct draws distinct values from the whole range', () => {
+    const rng = createRng(2);
+    const all = sampleDistinct(30, 30, rng);
+    expect([...all].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const some = sampleDistinct(1_000_000, 50, rng);
+    expect(new Set(some).size).toBe(50);
+    expect(some.every((v) => Number.isInteger(v) && v >= 0 && v < 1_000_000)).toBe(true);
+    expect(() => sampleDistinct(3, 4, rng)).toThrow(/distinct/);
   });
 
   it('sampleCategorical follows the weights and never picks a zero weight', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AnnIndex, measureRecall } from '../../core/knn/ann.ts';
 import { ExactIndex } from '../../core/knn/exact.ts';
 import type { Matrix } from '../../core/knn/matrix.ts';
-import { gaussian, mulberry32 } from '../../core/knn/random.ts';
+import { createRng } from '../../core/util/random.ts';
 import { topK } from '../../core/knn/topk.ts';
 
 const args = process.argv.slice(2);
@@ -26,7 +26,7 @@ const PY = '/usr/bin/python3';
 const tmp = mkdtempSync(join(tmpdir(), 'knn-bench-'));
 
 function gaussianMatrix(rows: number, dim: number, seed: number): Matrix {
-  const g = gaussian(mulberry32(seed));
+  const g = createRng(seed).normal;
   const data = new Float32Array(rows * dim);
   for (let i = 0; i < data.length; i++) data[i] = g();
   return { data, rows, dim };
@@ -34,8 +34,8 @@ function gaussianMatrix(rows: number, dim: number, seed: number): Matrix {
 
 /** Embedding-like data: unit vectors around 1,000 random cluster centres (centre + N(0, I) noise, normalised). */
 function embeddingLike(rows: number, dim: number, seed: number, centres: Float32Array): Matrix {
-  const g = gaussian(mulberry32(seed));
-  const rng = mulberry32(seed + 1);
+  const g = createRng(seed).normal;
+  const rng = createRng(seed + 1).next;
   const nc = centres.length / dim;
   const data = new Float32Array(rows * dim);
   for (let i = 0; i < rows; i++) {

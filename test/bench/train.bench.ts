@@ -16,7 +16,7 @@ import { DEFAULT_MODEL, modelLayout } from '../../core/model/config.ts';
 import { startEngines } from '../../core/model/engine.ts';
 import { AdamW } from '../../core/model/optim.ts';
 import type { PixelStore } from '../../core/model/replica.ts';
-import { mulberry32 } from '../../core/model/rng.ts';
+import { createRng } from '../../core/util/random.ts';
 import { trainStep, type StepContext } from '../../core/model/step.ts';
 
 const args = process.argv.slice(2);
@@ -33,7 +33,7 @@ const STORED = 96;
 const PYTHON = '/usr/bin/python3';
 
 function syntheticStore(n: number): PixelStore {
-  const rand = mulberry32(1);
+  const rand = createRng(1).next;
   const per = STORED * STORED * 3;
   const data = new Uint8Array(new SharedArrayBuffer(n * per));
   for (let i = 0; i < data.length; i++) data[i] = Math.floor(rand() * 256);
@@ -62,7 +62,7 @@ async function ours(threads: number): Promise<number> {
       loss: { kind: 'npair' },
       dim: model.dim,
     };
-    const rand = mulberry32(2);
+    const rand = createRng(2).next;
     const positives = new Float32Array(BATCH * BATCH);
     for (let i = 0; i < BATCH; i++) positives[i * BATCH + i] = 1;
     let step = 0;

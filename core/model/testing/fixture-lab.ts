@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab } from '../../store/lab.ts';
-import { mulberry32 } from '../rng.ts';
+import { createRng } from '../../util/random.ts';
 
 /**
  * A tiny synthetic lab for tests: coloured shapes on white, captioned "a {colour} {shape}" and
@@ -55,7 +55,7 @@ export function createFixtureLab(options: FixtureOptions = {}): Lab {
   const size = options.size ?? 24;
   const perPair = options.perPair ?? 4;
   const holdout = options.holdout ?? 0.2;
-  const rand = mulberry32(options.seed ?? 1);
+  const rand = createRng(options.seed ?? 1).next;
   const t = new Date().toISOString();
   const db = lab.db;
   db.transaction(() => {
