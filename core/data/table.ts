@@ -1,3 +1,4 @@
+import { readDelimited } from './delimited.ts';
 import { decodeUtf8Lines } from './text.ts';
 
 export type TableFormat = 'csv' | 'tsv' | 'jsonl';
@@ -36,8 +37,9 @@ export function tableFormatOf(path: string): TableFormat | null {
 }
 
 /**
- * Parses a two-column table (image path, value) from CSV (RFC 4180 quoting), TSV (no quoting) or
- * JSON Lines. A bad row is reported with its line and skipped; parsing goes on with the next line.
+ * Parses a two-column table (image path, value) from CSV (RFC 4180 quoting) or TSV (no quoting), both
+ * read by csv-parse, or JSON Lines. A bad row is reported with its line and skipped; parsing goes on
+ * with the next line.
  * Blank lines are ignored. A header row is recognised by its column names; without one the first
  * two columns are used.
  */
@@ -48,25 +50,20 @@ export function parseTable(bytes: Uint8Array, format: TableFormat, columns: Tabl
     severity: 'error',
     reason: 'not valid UTF-8 text (save the file as UTF-8); line skipped',
   }));
-  const result =
-    format === 'jsonl' ? parseJsonLines(text, columns) : parseDelimited(splitRecords(text, format), columns);
+  const result = format === 'jsonl' ? parseJsonLines(text, columns) : parseDelimited(text, format, columns);
   result.problems.unshift(...problems);
   result.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return result;
 }
 
-interface RawRecord {
-  line: number;
-  cells: string[];
-}
-
-function parseDelimited(
-  records: { records: RawRecord[]; problems: TableProblem[] },
-  columns: TableColumns,
-): ParsedTable {
+function parseDelimited(text: string, format: 'csv' | 'tsv', columns: TableColumns): ParsedTable {
+  const { records: list, bad } = readDelimited(text, format);
   const rows: TableRow[] = [];
-  const problems = records.problems;
-  const list = records.records;
+  const problems: TableProblem[] = bad.map(({ line, reason }) => ({
+    line,
+    severity: 'error',
+    reason: `bad quoting: ${reason}; row skipped`,
+  }));
   let keyIndex = 0;
   let valueIndex = 1;
   let width = 2;
@@ -136,79 +133,6 @@ function pushRow(
     });
   } else {
     rows.push({ line, key, value });
-  }
-}
-
-/** Splits text into records: TSV by lines, CSV with RFC 4180 quotes (a quoted field may span lines). */
-function splitRecords(text: string, format: 'csv' | 'tsv'): { records: RawRecord[]; problems: TableProblem[] } {
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  const records: RawRecord[] = [];
-  const problems: TableProblem[] = [];
-  if (format === 'tsv') {
-    lines.forEach((l, i) => {
-      if (l.trim()) records.push({ line: i + 1, cells: l.split('\t') });
-    });
-    return { records, problems };
-  }
-  let i = 0;
-  while (i < lines.length) {
-    if (!lines[i].trim()) {
-      i++;
-      continue;
-    }
-    const parsed = parseCsvRecord(lines, i);
-    if ('error' in parsed) {
-      problems.push({ line: i + 1, severity: 'error', reason: `bad quoting: ${parsed.error}; row skipped` });
-      i++; // resume on the next line so one stray quote cannot swallow the rest of the file
-    } else {
-      records.push({ line: i + 1, cells: parsed.cells });
-      i = parsed.next;
-    }
-  }
-  return { records, problems };
-}
-
-function parseCsvRecord(lines: string[], startLine: number): { cells: string[]; next: number } | { error: string } {
-  const cells: string[] = [];
-  let lineIndex = startLine;
-  let s = lines[lineIndex];
-  let pos = 0;
-  for (;;) {
-    if (s[pos] === '"') {
-      let value = '';
-      pos++;
-      for (;;) {
-        const q = s.indexOf('"', pos);
-        if (q < 0) {
-          value += s.slice(pos) + '\n';
-          lineIndex++;
-          if (lineIndex >= lines.length) return { error: 'a quoted value is never closed' };
-          s = lines[lineIndex];
-          pos = 0;
-          continue;
-        }
-        value += s.slice(pos, q);
-        if (s[q + 1] === '"') {
-          value += '"';
-          pos = q + 2;
-          continue;
-        }
-        pos = q + 1;
-        break;
-      }
-      cells.push(value);
-      if (pos >= s.length) return { cells, next: lineIndex + 1 };
-      if (s[pos] !== ',') return { error: `unexpected ${JSON.stringify(s[pos])} after a closing quote` };
-      pos++;
-    } else {
-      const comma = s.indexOf(',', pos);
-      const end = comma < 0 ? s.length : comma;
-      const value = s.slice(pos, end);
-      if (value.includes('"')) return { error: 'a quote inside an unquoted value (double it and quote the value)' };
-      cells.push(value);
-      if (comma < 0) return { cells, next: lineIndex + 1 };
-      pos = comma + 1;
-    }
   }
 }
 
