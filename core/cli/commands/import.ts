@@ -4,6 +4,7 @@ import type { ImportSummary } from '../../data/importer.ts';
 import { SPLIT } from '../../api/contract.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { cancellableBySigint } from '../interrupt.ts';
 import { withLab } from '../with-lab.ts';
 
 const importOptions = commonOptions
@@ -40,17 +41,9 @@ export function register(program: Command): void {
       const { importFolder, resolveImportInputs } = await import('../../data/importer.ts');
       const o = parseOptions(importOptions, raw);
       await resolveImportInputs(folder, { captionsFile: o.captions, labelsFile: o.labels, holdout: o.holdout });
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        if (++interrupts > 1) process.exit(130);
-        process.stderr.write('\nstopping after the images in flight (Ctrl-C again to quit at once)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
       const bar = createProgressBar();
-      try {
-        await withLab(
+      await cancellableBySigint('stopping after the images in flight', (signal) =>
+        withLab(
           o.lab,
           async (lab) => {
             const summary = await importFolder(lab, folder, {
@@ -62,7 +55,7 @@ export function register(program: Command): void {
               split: o.split,
               holdout: o.holdout,
               maxPixels: o.maxPixels,
-              signal: controller.signal,
+              signal,
               onProgress: bar.update,
             });
             bar.done();
@@ -71,10 +64,8 @@ export function register(program: Command): void {
             if (summary.status === 'cancelled') process.exitCode = 130;
           },
           { create: true },
-        );
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+        ),
+      );
     });
 }
 

@@ -8,6 +8,7 @@ import { resumableModels } from '../../store/models.ts';
 import { UserError } from '../../util/user-error.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { cancellableBySigint } from '../interrupt.ts';
 import { withLab } from '../with-lab.ts';
 
 const intArg = (label: string, min: number) => numberArg(label).pipe(z.number().int().min(min));
@@ -156,22 +157,12 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(trainOptions, raw);
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        if (++interrupts > 1) process.exit(130);
-        process.stderr.write('\nstopping after this step and saving a checkpoint (Ctrl-C again to quit at once)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        await withLab(o.lab, async (lab) => {
-          const r = await runTrain(lab, o, controller.signal);
+      await cancellableBySigint('stopping after this step and saving a checkpoint', (signal) =>
+        withLab(o.lab, async (lab) => {
+          const r = await runTrain(lab, o, signal);
           printTrainResult(r, o.json);
           if (r.status === 'cancelled') process.exitCode = 130;
-        });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+        }),
+      );
     });
 }
