@@ -1,6 +1,9 @@
 import { KnnError } from './errors.ts';
 
-/** Eigen-decomposition of a symmetric matrix: values ascending, vectors as columns of `vectors` (n×n row-major). */
+/**
+ * Eigen-decomposition of a symmetric n×n matrix. Convention: `values` descending; eigenvector k is row k of
+ * `vectors` (vectors[k·n + i]), each of unit length.
+ */
 export interface SymmetricEigen {
   values: Float64Array;
   vectors: Float64Array;
@@ -8,19 +11,49 @@ export interface SymmetricEigen {
 }
 
 /**
- * Householder tridiagonalisation followed by the implicit QL algorithm (the JAMA/EISPACK tred2 + tql2 pair).
- * O(n³), stable, and exact enough to judge positive semi-definiteness from the smallest eigenvalue.
+ * The eigen solver of core: Householder tridiagonalisation and implicit QL (the JAMA/EISPACK tred2 + tql2 pair,
+ * also ml-matrix's algorithm), O(n³); a 2×2 matrix in closed form. `a` is row-major and read as ½(a + aᵀ).
  */
 export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen {
-  if (a.length !== n * n) throw new KnnError(`expected ${n}×${n} = ${n * n} values, got ${a.length}`);
+  if (!Number.isInteger(n) || n < 0 || a.length !== n * n) {
+    throw new KnnError(`expected ${n}×${n} = ${n * n} values, got ${a.length}`);
+  }
+  if (n === 2) return eigen2(a[0], 0.5 * (a[1] + a[2]), a[3]);
   const V = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) V[i] = a[i];
+  for (let i = 0; i < n; i++) {
+    V[i * n + i] = a[i * n + i];
+    for (let j = 0; j < i; j++) V[i * n + j] = V[j * n + i] = 0.5 * (a[i * n + j] + a[j * n + i]);
+  }
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { values: d, vectors: V, n };
   tred2(V, d, e, n);
   tql2(V, d, e, n);
-  return { values: d, vectors: V, n };
+  // tql2 leaves values ascending with vectors as columns: reverse into descending rows.
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const col = n - 1 - k;
+    values[k] = d[col];
+    for (let i = 0; i < n; i++) vectors[k * n + i] = V[i * n + col];
+  }
+  return { values, vectors, n };
+}
+
+/** [[a, b], [b, d]]: λ = mean ± r, and the better-conditioned of the two formulas for the first vector. */
+function eigen2(a: number, b: number, d: number): SymmetricEigen {
+  const mean = 0.5 * (a + d);
+  const r = Math.hypot(0.5 * (a - d), b);
+  const l1 = mean + r;
+  let x = a >= d ? 1 : 0;
+  let y = 1 - x;
+  if (b !== 0) {
+    [x, y] = Math.abs(l1 - d) >= Math.abs(l1 - a) ? [l1 - d, b] : [b, l1 - a];
+    const len = Math.hypot(x, y);
+    x /= len;
+    y /= len;
+  }
+  return { values: Float64Array.of(l1, mean - r), vectors: Float64Array.of(x, y, -y, x), n: 2 };
 }
 
 function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
@@ -177,21 +210,6 @@ function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
       }
     }
   }
-}
-
-/** C = A·B for row-major float64 matrices A (m×k) and B (k×n). */
-export function matMul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    const ci = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      if (aip === 0) continue;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-    }
-  }
-  return c;
 }
 
 /** Aᵀ·A for a row-major m×n matrix, in float64. */

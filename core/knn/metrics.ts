@@ -64,21 +64,23 @@ export function mahalanobis(M: ArrayLike<number> | Matrix, options: MahalanobisO
     }
   }
   const eig = symmetricEigen(m, n);
-  const scale = Math.max(Math.abs(eig.values[0]), Math.abs(eig.values[n - 1]));
-  if (eig.values[0] < -tol * scale) {
+  const largest = eig.values[0];
+  const smallest = eig.values[n - 1];
+  const scale = Math.max(Math.abs(largest), Math.abs(smallest));
+  if (smallest < -tol * scale) {
     throw new MetricMatrixError(
-      `Mahalanobis matrix is not positive semi-definite: smallest eigenvalue ${eig.values[0].toPrecision(4)} ` +
-        `(largest ${eig.values[n - 1].toPrecision(4)}); use e.g. AᵀA or a covariance inverse`,
+      `Mahalanobis matrix is not positive semi-definite: smallest eigenvalue ${smallest.toPrecision(4)} ` +
+        `(largest ${largest.toPrecision(4)}); use e.g. AᵀA or a covariance inverse`,
     );
   }
-  const keep: number[] = [];
-  for (let i = n - 1; i >= 0; i--) if (eig.values[i] > 1e-12 * scale) keep.push(i);
-  const L = new Float64Array(keep.length * n);
-  keep.forEach((col, r) => {
-    const s = Math.sqrt(eig.values[col]);
-    for (let j = 0; j < n; j++) L[r * n + j] = s * eig.vectors[j * n + col];
-  });
-  return { kind: 'mahalanobis', dim: n, M: m, L, rank: keep.length };
+  let rank = 0;
+  while (rank < n && eig.values[rank] > 1e-12 * scale) rank++;
+  const L = new Float64Array(rank * n);
+  for (let r = 0; r < rank; r++) {
+    const s = Math.sqrt(eig.values[r]);
+    for (let j = 0; j < n; j++) L[r * n + j] = s * eig.vectors[r * n + j];
+  }
+  return { kind: 'mahalanobis', dim: n, M: m, L, rank };
 }
 
 /** Mahalanobis metric for a given linear map L (rows × dim), so M = LᵀL (e.g. an NCA projection). */

@@ -253,12 +253,8 @@ function initialMap(
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t] / n;
     const centred = new Float64Array(n * d);
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) centred[i * d + t] = x[i * d + t] - mean[t];
-    const { vectors } = symmetricEigen(gram(centred, n, d), d);
-    // Eigenvalues ascend: the top r axes are the last r columns.
-    for (let s = 0; s < r; s++) {
-      const col = d - 1 - s;
-      for (let t = 0; t < d; t++) A[s * d + t] = vectors[t * d + col];
-    }
+    // The top r principal axes are the first r eigenvector rows.
+    A.set(symmetricEigen(gram(centred, n, d), d).vectors.subarray(0, r * d));
   }
   return A;
 }

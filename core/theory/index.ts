@@ -6,15 +6,12 @@ export {
   det2,
   inverse2,
   quadForm2,
-  symmetricEigen2,
   assertPsd2,
   sqrtPsd2,
   covarianceFromAxes,
   formatMat2,
 } from './linalg2.ts';
-export type { Vec2, Mat2, SymmetricEigen2 } from './linalg2.ts';
-export { symmetricEigen } from './eigen.ts';
-export type { SymmetricEigen } from './eigen.ts';
+export type { Vec2, Mat2 } from './linalg2.ts';
 export { NearestK, voteWithTieBreak, isTied } from './select.ts';
 export type { TieBreak } from './select.ts';
 

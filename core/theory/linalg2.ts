@@ -1,4 +1,5 @@
 /** 2×2 matrices and 2-vectors as plain tuples. A Mat2 is row-major: [m00, m01, m10, m11]. */
+import { symmetricEigen } from '../knn/linalg.ts';
 import { NotPositiveSemidefiniteError, TheoryInputError } from './errors.ts';
 
 export type Vec2 = readonly [number, number];
@@ -21,34 +22,6 @@ export function inverse2(m: Mat2): Mat2 {
 /** vᵀ M v. */
 export function quadForm2(m: Mat2, vx: number, vy: number): number {
   return vx * (m[0] * vx + m[1] * vy) + vy * (m[2] * vx + m[3] * vy);
-}
-
-export interface SymmetricEigen2 {
-  /** λ1 ≥ λ2. */
-  values: [number, number];
-  /** Unit eigenvectors for λ1 and λ2 (columns of the rotation). */
-  vectors: [Vec2, Vec2];
-}
-
-/** Eigen-decomposition of a symmetric 2×2 matrix (closed form). */
-export function symmetricEigen2(m: Mat2): SymmetricEigen2 {
-  const a = m[0];
-  const b = 0.5 * (m[1] + m[2]);
-  const d = m[3];
-  const mean = 0.5 * (a + d);
-  const r = Math.hypot(0.5 * (a - d), b);
-  const l1 = mean + r;
-  const l2 = mean - r;
-  let v1: Vec2;
-  if (b !== 0) {
-    // Of the two equivalent formulas, use the better-conditioned one.
-    const [x, y] = Math.abs(l1 - d) >= Math.abs(l1 - a) ? [l1 - d, b] : [b, l1 - a];
-    const len = Math.hypot(x, y);
-    v1 = [x / len, y / len];
-  } else {
-    v1 = a >= d ? [1, 0] : [0, 1];
-  }
-  return { values: [l1, l2], vectors: [v1, [-v1[1], v1[0]]] };
 }
 
 export function formatMat2(m: Mat2): string {
@@ -78,7 +51,8 @@ function assertSymmetric(name: string, m: Mat2): void {
 export function assertPsd2(name: string, m: Mat2, strict = false): [number, number] {
   assertFiniteMat2(name, m);
   assertSymmetric(name, m);
-  const { values } = symmetricEigen2(m);
+  const eig = symmetricEigen(m, 2).values;
+  const values: [number, number] = [eig[0], eig[1]];
   const tol = 1e-12 * Math.max(1, Math.abs(values[0]));
   if (values[1] < -tol) {
     throw new NotPositiveSemidefiniteError(
@@ -100,13 +74,13 @@ export function assertPsd2(name: string, m: Mat2, strict = false): [number, numb
 
 /** Symmetric square root S with S·S = m for a PSD m (works for singular m, unlike Cholesky). */
 export function sqrtPsd2(m: Mat2): Mat2 {
-  const { values, vectors } = symmetricEigen2(m);
+  const { values, vectors: v } = symmetricEigen(m, 2);
   const s1 = Math.sqrt(Math.max(0, values[0]));
   const s2 = Math.sqrt(Math.max(0, values[1]));
-  const [u, v] = vectors;
-  const a = s1 * u[0] * u[0] + s2 * v[0] * v[0];
-  const b = s1 * u[0] * u[1] + s2 * v[0] * v[1];
-  const d = s1 * u[1] * u[1] + s2 * v[1] * v[1];
+  // Rows of v are the unit eigenvectors u = (v0, v1) and w = (v2, v3): S = s1·uuᵀ + s2·wwᵀ.
+  const a = s1 * v[0] * v[0] + s2 * v[2] * v[2];
+  const b = s1 * v[0] * v[1] + s2 * v[2] * v[3];
+  const d = s1 * v[1] * v[1] + s2 * v[3] * v[3];
   return [a, b, b, d];
 }
 

@@ -2,8 +2,8 @@
  * Your data in the theory lab: a 2-D PCA projection of an n×D matrix (embeddings or raw pixels),
  * so the K curve, decision regions and Voronoi views can run on real data.
  */
+import { symmetricEigen } from '../knn/linalg.ts';
 import type { LabeledPoints2D } from './datasets.ts';
-import { symmetricEigen } from './eigen.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
 import { createRng } from '../util/random.ts';
 
