@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { KnnClassifier } from './classifier.ts';
-import { kdeAt, kdeFromNeighbours, logBallVolume } from './kde.ts';
+import { kdeAt, kdeFromNeighbours } from './kde.ts';
 import { createRng } from '../util/random.ts';
 
 describe('KDE view of KNN', () => {
-  it('uses the d-ball volume', () => {
-    expect(Math.exp(logBallVolume(1, 2))).toBeCloseTo(4, 12);
-    expect(Math.exp(logBallVolume(2, 3))).toBeCloseTo(Math.PI * 9, 10);
-    expect(Math.exp(logBallVolume(3, 1))).toBeCloseTo((4 / 3) * Math.PI, 12);
-    // large d: log-volume stays finite although the volume underflows
-    const big = logBallVolume(512, 0.5);
-    expect(Number.isFinite(big)).toBe(true);
-    expect(Math.exp(big)).toBe(0);
-    expect(logBallVolume(4, 0)).toBe(-Infinity);
-  });
-
   it('has p(c|x) equal to the uniform KNN probability, and p(x|c) = n_c(x)/(n_c·V)', () => {
     const g = createRng(4).normal;
     const n = 200;

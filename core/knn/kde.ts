@@ -1,6 +1,6 @@
+import { logBallVolume } from './balls.ts';
 import { KnnArgumentError, ShapeError } from './errors.ts';
 import { encodeLabels } from './labels.ts';
-import { logGamma } from './linalg.ts';
 import type { Matrix } from './matrix.ts';
 import { checkK, topK } from './topk.ts';
 
@@ -30,13 +30,6 @@ export interface KdeView {
   /** log p(x) = log K − log n − log V_K(x). */
   logDensity: number;
   classes: KdeClass[];
-}
-
-/** log of the volume of a d-dimensional ball of radius r. */
-export function logBallVolume(dim: number, radius: number): number {
-  if (!Number.isInteger(dim) || dim < 1) throw new KnnArgumentError(`dimension must be a positive integer, got ${dim}`);
-  if (!(radius >= 0)) throw new KnnArgumentError(`radius must be non-negative, got ${radius}`);
-  return (dim / 2) * Math.log(Math.PI) - logGamma(dim / 2 + 1) + dim * Math.log(radius);
 }
 
 /**

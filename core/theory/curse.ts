@@ -3,7 +3,7 @@
  * unit-ball volumes, the sub-cube edge needed to capture a fraction of the data, and KNN accuracy
  * as pure-noise dimensions are added to an informative 2-D problem.
  */
-import { logUnitBallVolume } from './balls.ts';
+import { logUnitBallVolume } from '../knn/balls.ts';
 import { sampleDataset, type DatasetShape } from './datasets.ts';
 import { assertNonNegativeInt, assertPositiveInt, TheoryInputError } from './errors.ts';
 import { knnPredictND } from './nd.ts';

@@ -1,6 +1,6 @@
 /** Computational core of the Theory lab: seeded toy data and the numbers behind every theory view. */
 export { TheoryInputError, NotPositiveSemidefiniteError } from './errors.ts';
-export { erf, erfc, normalCdf, logGamma } from './special.ts';
+export { erf, erfc, normalCdf } from './special.ts';
 export {
   IDENTITY2,
   det2,
@@ -51,7 +51,6 @@ export type {
 export { voronoiDiagram } from './voronoi.ts';
 export type { VoronoiDiagram, VoronoiEdge } from './voronoi.ts';
 
-export { logUnitBallVolume, unitBallVolume, ballVolume } from './balls.ts';
 export { knnDensityAt, ballGrowth } from './kde.ts';
 export type { KnnDensityEstimate, BallGrowth } from './kde.ts';
 

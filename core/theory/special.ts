@@ -1,5 +1,4 @@
-/** Special functions with close to double precision: erfc, the normal CDF and log-gamma. */
-import { TheoryInputError } from './errors.ts';
+/** Special functions with close to double precision: erf, erfc and the normal CDF. */
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
@@ -54,24 +53,4 @@ function erfcContinuedFraction(x: number): number {
 /** Standard normal CDF Φ(z). */
 export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
-}
-
-const LANCZOS_G = 7;
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln|Γ(x)| (Lanczos approximation, reflection for x < 0.5). Throws at the poles x = 0, −1, −2, … */
-export function logGamma(x: number): number {
-  if (!Number.isFinite(x)) throw new TheoryInputError(`logGamma needs a finite argument, got ${x}.`);
-  if (x <= 0 && Number.isInteger(x)) {
-    throw new TheoryInputError(`Γ(x) has a pole at x = ${x}; use a positive argument.`);
-  }
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0];
-  const t = z + LANCZOS_G + 0.5;
-  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
