@@ -33,3 +33,6 @@ export interface LabInfo {
   missing: number;
   roots: { path: string; items: number; lastImport: string | null; lastStatus: string | null }[];
 }
+
+/** Which part of the data an item serves: training, validation while training, or the final test. */
+export type Split = 'train' | 'val' | 'test';

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-
-export type Split = 'train' | 'val' | 'test';
-export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
+import type { Split } from '../api/types.ts';
 
 /**
  * Deterministic holdout from the content hash: a fraction `holdout` of items goes to val and the

@@ -2,7 +2,7 @@ import { realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NearlabService } from '../service/service.ts';
-import { importFolder } from '../data/importer.ts';
+import { importFolder } from '../data/import/import-folder.ts';
 import { Lab } from '../store/lab.ts';
 import { makeImage, tempDir, write } from '../../test/helpers/corpus.ts';
 import { createCoreHandler } from './handler.ts';

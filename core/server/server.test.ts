@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiEvent } from '../api/contract.ts';
 import { NearlabService } from '../service/service.ts';
-import { importFolder } from '../data/importer.ts';
+import { importFolder } from '../data/import/import-folder.ts';
 import { Lab } from '../store/lab.ts';
 import { SAMPLE_DIR, tempDir } from '../../test/helpers/corpus.ts';
 import { startServer, type RunningServer } from './server.ts';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
-import { importFolder } from '../data/importer.ts';
+import { importFolder } from '../data/import/import-folder.ts';
 import { labInfo } from '../store/info.ts';
 import { itemDetail, listItems } from '../store/items.ts';
 import { latestImportProblems } from '../store/problems.ts';

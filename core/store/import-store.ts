@@ -1,5 +1,5 @@
 import type { Db } from './lab.ts';
-import type { Split } from '../data/split.ts';
+import type { Split } from '../api/types.ts';
 
 export interface ItemRow {
   id: number;
@@ -53,6 +53,9 @@ export class ImportStore {
       itemsOfRoot: db.prepare<[number], ItemRow>(
         'SELECT id, path, image_id, split, size, mtime_ms, status, error FROM items WHERE root_id = ?',
       ),
+      liveItems: db.prepare<[number], { path: string; id: number }>(
+        "SELECT path, id FROM items WHERE root_id = ? AND status = 'ok'",
+      ),
       upsertItem: db.prepare(
         `INSERT INTO items (root_id, path, path_raw, image_id, split, size, mtime_ms, status, error, last_run_id, created_at)
          VALUES (@rootId, @path, @pathRaw, @imageId, @split, @size, @mtimeMs, @status, @error, @runId, @now)
@@ -101,6 +104,11 @@ export class ImportStore {
 
   itemsOfRoot(rootId: number): Map<string, ItemRow> {
     return new Map(this.s.itemsOfRoot.all(rootId).map((f) => [f.path, f]));
+  }
+
+  /** Path → id of the root's items that imported fine (status ok). */
+  liveItemIds(rootId: number): Map<string, number> {
+    return new Map(this.s.liveItems.all(rootId).map((r) => [r.path, r.id]));
   }
 
   imageIdByHash(hash: string): number | null {

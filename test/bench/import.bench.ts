@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { importFolder } from '../../core/data/importer.ts';
+import { importFolder } from '../../core/data/import/import-folder.ts';
 import { Lab } from '../../core/store/lab.ts';
 
 const { values } = parseArgs({

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importFolder } from '../../core/data/importer.ts';
+import { importFolder } from '../../core/data/import/import-folder.ts';
 import { Lab } from '../../core/store/lab.ts';
 import type { MethodName, Params } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';

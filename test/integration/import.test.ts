@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, readFileSync, rmSync, utimesSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importFolder } from '../../core/data/importer.ts';
+import { importFolder } from '../../core/data/import/import-folder.ts';
 import { labInfo } from '../../core/store/info.ts';
 import { Lab } from '../../core/store/lab.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';

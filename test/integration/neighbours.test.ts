@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';
 import { NearlabService } from '../../core/service/service.ts';
-import { importFolder } from '../../core/data/importer.ts';
+import { importFolder } from '../../core/data/import/import-folder.ts';
 import { train } from '../../core/model/trainer.ts';
 import { Lab } from '../../core/store/lab.ts';
 import { createSearchContext } from '../../core/service/search/context.ts';

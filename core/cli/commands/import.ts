@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { ImportSummary } from '../../data/importer.ts';
+import type { ImportSummary } from '../../data/import/types.ts';
+import { resolveImportInputs } from '../../data/import/inputs.ts';
 import { SPLIT } from '../../api/contract.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .option('--max-pixels <n>', 'largest image accepted, in pixels (default 100000000)')
     .option('--json', 'print one JSON object')
     .action(async (folder: string, raw: unknown) => {
-      const { importFolder, resolveImportInputs } = await import('../../data/importer.ts');
+      const { importFolder } = await import('../../data/import/import-folder.ts');
       const o = parseOptions(importOptions, raw);
       await resolveImportInputs(folder, { captionsFile: o.captions, labelsFile: o.labels, holdout: o.holdout });
       const bar = createProgressBar();

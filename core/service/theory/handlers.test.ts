@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFolder } from '../../data/importer.ts';
+import { importFolder } from '../../data/import/import-folder.ts';
 import { Lab } from '../../store/lab.ts';
 import { normalCdf } from '../../theory/index.ts';
 import { SAMPLE_DIR, tempDir } from '../../../test/helpers/corpus.ts';

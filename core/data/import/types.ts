@@ -1,0 +1,46 @@
+import type { Progress, Split } from '../../api/types.ts';
+import type { Problem } from '../annotations.ts';
+
+export interface ImportOptions {
+  /** A captions table (.csv/.tsv/.jsonl); default: captions.{csv,tsv,jsonl} in the folder, if present. */
+  captionsFile?: string;
+  /** A labels table; default: labels.{csv,tsv,jsonl} in the folder, if present. */
+  labelsFile?: string;
+  captionFromFilename?: boolean;
+  labelFromFolder?: boolean;
+  /** How label values are read: category names (default) or numbers for regression. */
+  labelType?: 'category' | 'number';
+  /** Put every new item in this split; otherwise a deterministic hash holdout. */
+  split?: Split;
+  /** Fraction of new items for val, and the same fraction for test (default 0.1). */
+  holdout?: number;
+  maxPixels?: number;
+  /** Images read and decoded at once (default: twice the cores, at least 4). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface ImportSummary {
+  runId: number;
+  root: string;
+  status: 'done' | 'cancelled';
+  /** Image files found. */
+  found: number;
+  /** New items decoded and stored. */
+  added: number;
+  /** Files whose content changed (their captions, labels and split stay). */
+  updated: number;
+  /** New items whose content was already in the lab under another name (stored once). */
+  duplicates: number;
+  unchanged: number;
+  missing: number;
+  captionsAdded: number;
+  captionsRemoved: number;
+  labelsSet: number;
+  labelsRemoved: number;
+  errors: number;
+  warnings: number;
+  problems: Problem[];
+  seconds: number;
+}
