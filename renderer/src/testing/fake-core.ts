@@ -53,7 +53,14 @@ export class FakeCore {
   }
 }
 
-/** The stores of the app on a fake core, started as App starts them. */
+const started: (() => void)[] = [];
+
+/** Stops the stores of every app that fakeApp started: `afterEach(stopApps)`. */
+export function stopApps(): void {
+  for (const stop of started.splice(0)) stop();
+}
+
+/** The stores of the app on a fake core, started as App starts them (stop them with `stop` or stopApps). */
 export function fakeApp(core: FakeCore): { app: AppContext; context: Map<symbol, AppContext>; stop: () => void } {
   const app: AppContext = {
     client: core.client,
@@ -64,7 +71,9 @@ export function fakeApp(core: FakeCore): { app: AppContext; context: Map<symbol,
     items: new ItemCache(core.client),
   };
   const stops = [app.lab.start(), app.jobs.start(), app.models.start()];
-  return { app, context: new Map([[APP_CONTEXT, app]]), stop: () => stops.forEach((s) => s()) };
+  const stop = () => stops.forEach((s) => s());
+  started.push(stop);
+  return { app, context: new Map([[APP_CONTEXT, app]]), stop };
 }
 
 const LABELS = ['Animals', 'Flags', 'Food'];
