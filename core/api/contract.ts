@@ -8,7 +8,7 @@
  * { ok: false, error: { kind, message } }; events (job progress) are pushed as ApiEvent.
  */
 import { z } from 'zod';
-import type { LabInfo, Progress } from './types.ts';
+import type { LabInfo, Progress, Split } from './types.ts';
 import { theoryParams, type TheoryResults } from './theory-contract.ts';
 
 export const SPLIT = z.enum(['train', 'val', 'test']);
@@ -142,7 +142,7 @@ export interface ItemSummary {
   id: number;
   path: string;
   root: string;
-  split: 'train' | 'val' | 'test';
+  split: Split;
   label: string | null;
   value: number | null;
   captions: string[];

@@ -1,8 +1,7 @@
 /** Reading a lab's items: listing and detail for the Library, lookups by id and path, labeled sets. */
 import type { ItemDetail, ItemSummary } from '../api/contract.ts';
+import type { Split } from '../api/types.ts';
 import type { Db } from './lab.ts';
-
-export type Split = ItemSummary['split'];
 
 /** The few facts search and classification attach to a result. */
 export interface ItemInfo {

@@ -1,7 +1,8 @@
 import type { Results } from '../../api/contract.ts';
 import { confusionMatrix, KnnClassifier, looKCurve, type Metric } from '../../knn/index.ts';
 import { evaluateModel } from '../../model/evaluate.ts';
-import { labeledItemsOfSplit, type Split } from '../../store/items.ts';
+import type { Split } from '../../api/types.ts';
+import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { SearchContext } from './context.ts';
 import { SearchError } from './errors.ts';
 
