@@ -1,0 +1,72 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Params, Results } from '$api/contract.ts';
+import { fakeApp, labCore, stopApps } from '../../testing/fake-core.ts';
+import EvaluationPanel from './EvaluationPanel.svelte';
+
+afterEach(stopApps);
+
+function evaluation(p: Params<'evaluate'>): Results['evaluate'] {
+  return {
+    modelId: 3,
+    t2i: { r1: 0.2, r5: 0.45, r10: 0.6, medianRank: 6 },
+    i2t: { r1: 0.1, r5: 0.3, r10: 0.4, medianRank: 9 },
+    knnAccuracy: 0.75,
+    zeroShotAccuracy: null,
+    confusion:
+      p.split === 'train'
+        ? null
+        : {
+            labels: ['Flags', 'Food'],
+            matrix: [
+              [3, 1],
+              [0, 4],
+            ],
+          },
+  };
+}
+
+const metrics = () =>
+  Array.from(screen.getByRole('list', { name: 'Evaluation metrics' }).children, (li) =>
+    (li.textContent ?? '').replace(/\s+/g, ' ').trim(),
+  );
+
+describe('EvaluationPanel', () => {
+  it('evaluates the chosen model on the test split: accuracies, recalls and the confusion matrix', async () => {
+    const { core } = labCore(4, { evaluate: evaluation });
+    render(EvaluationPanel, { context: fakeApp(core).context, props: { modelId: 3 } });
+    await waitFor(() => expect(screen.getByRole('list', { name: 'Evaluation metrics' })).toBeTruthy());
+    expect(core.lastParams('evaluate')).toEqual({ split: 'test', modelId: 3 });
+    expect(metrics()).toEqual([
+      'kNN accuracy 75.0 %',
+      'zero-shot accuracy —',
+      'text→image R@1/5/10 20.0 % / 45.0 % / 60.0 %',
+      'image→text R@1/5/10 10.0 % / 30.0 % / 40.0 %',
+    ]);
+    expect(screen.getByLabelText('Flags predicted as Food: 1').textContent?.trim()).toBe('1');
+    expect(screen.getByText('KNN predictions on the test split')).toBeTruthy();
+  });
+
+  it('re-evaluates on another split, and says when that split has no labels', async () => {
+    const { core } = labCore(4, { evaluate: evaluation });
+    render(EvaluationPanel, { context: fakeApp(core).context, props: {} });
+    await screen.findByRole('list', { name: 'Evaluation metrics' });
+    await fireEvent.change(screen.getByLabelText('Evaluation split'), { target: { value: 'train' } });
+    expect(await screen.findByText('No labeled items in the train split, so no confusion matrix.')).toBeTruthy();
+    expect(core.lastParams('evaluate')).toEqual({ split: 'train' });
+  });
+
+  it('shows a failed evaluation and tries again on request', async () => {
+    const { core } = labCore(4, {
+      evaluate: () => {
+        throw new Error('no embeddings');
+      },
+    });
+    render(EvaluationPanel, { context: fakeApp(core).context, props: {} });
+    expect((await screen.findByRole('alert')).textContent).toContain('Could not evaluate the model: no embeddings');
+    core.handlers.evaluate = evaluation;
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('list', { name: 'Evaluation metrics' })).toBeTruthy();
+    expect(core.paramsOf('evaluate')).toHaveLength(2);
+  });
+});

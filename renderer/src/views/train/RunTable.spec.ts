@@ -1,0 +1,71 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { makeModel } from '../../testing/fake-core.ts';
+import RunTable from './RunTable.svelte';
+
+const recall = (r1: number) => ({ r1, r5: r1 + 0.1, r10: r1 + 0.2, medianRank: 3 });
+const models = [
+  makeModel(3, {
+    name: 'triplet',
+    loss: 'triplet',
+    status: 'cancelled',
+    config: { model: { dim: 64, imageSize: 48 }, batchSize: 32, lr: 0.002 },
+    metrics: { t2i: recall(0.4), i2t: recall(0.3), knnAccuracy: 0.8, zeroShotAccuracy: null },
+    embedded: false,
+  }),
+  makeModel(2, { metrics: { t2i: recall(0.2), i2t: recall(0.3), knnAccuracy: 0.6, zeroShotAccuracy: 0.5 } }),
+  makeModel(1, { name: '#1 first', status: 'failed', config: {} }),
+];
+
+const cells = (row: HTMLElement) => Array.from(row.children, (c) => (c.textContent ?? '').trim());
+const rows = () =>
+  within(screen.getByRole('table', { name: 'Training runs' }))
+    .getAllByRole('row')
+    .slice(1);
+
+describe('RunTable', () => {
+  it('lists each run with its settings, wherever its config keeps them, and its validation metrics', () => {
+    render(RunTable, { props: { models, selectedId: null, onselect: () => {} } });
+    const [a, b, c] = rows().map(cells);
+    expect(a.slice(0, 15)).toEqual(
+      ['#3 triplet', 'triplet', 'cancelled', '2', '64', '32', '48', '0.002'].concat([
+        '40.0 %',
+        '50.0 %',
+        '60.0 %',
+        '30.0 %',
+        '40.0 %',
+        '80.0 %',
+        '—',
+      ]),
+    );
+    expect(b.slice(0, 8)).toEqual(['#2 run-2', 'npair', 'done', '2', '32', '16', '32', '0.001']);
+    expect(c.slice(0, 15)).toEqual(['#1 first', 'npair', 'failed', '2', '—', '—', '—', '—', ...Array(7).fill('—')]);
+    expect([a[15], b[15]]).toEqual(['no', 'yes']);
+  });
+
+  it('highlights the best value of each metric, but not a tie', () => {
+    render(RunTable, { props: { models, selectedId: null, onselect: () => {} } });
+    const best = rows().map((r) => Array.from(r.querySelectorAll('td.best'), (td) => td.textContent));
+    // Run 3 leads T→I R@1/5/10 and kNN; I→T R@1 and R@5 are tied; zero-shot has one value only.
+    expect(best).toEqual([['40.0 %', '50.0 %', '60.0 %', '80.0 %'], [], []]);
+  });
+
+  it('selects a run, and resumes only a cancelled or failed one while nothing trains', async () => {
+    const onselect = vi.fn();
+    const onresume = vi.fn();
+    const { rerender } = render(RunTable, { props: { models, selectedId: 2, onselect, onresume } });
+    expect(screen.getByRole('button', { name: '#2 run-2' }).getAttribute('aria-pressed')).toBe('true');
+    expect(rows()[1].classList.contains('selected')).toBe(true);
+    await fireEvent.click(screen.getByRole('button', { name: '#3 triplet' }));
+    expect(onselect).toHaveBeenCalledWith(3);
+
+    const resume = screen.getAllByRole('button', { name: /^Resume run/ });
+    expect(resume.map((b) => b.getAttribute('aria-label'))).toEqual(['Resume run #3', 'Resume run #1']);
+    await fireEvent.click(resume[1]);
+    expect(onresume).toHaveBeenCalledWith(1);
+    await rerender({ busy: true });
+    expect(screen.getAllByRole('button', { name: /^Resume run/ }).every((b) => (b as HTMLButtonElement).disabled)).toBe(
+      true,
+    );
+  });
+});
