@@ -49,14 +49,24 @@ export class HeapSet {
     return keys[base];
   }
 
-  /** Writes heap q's entries sorted best-first into outIdx/outKey at offset; returns how many. */
+  /** Writes heap q's entries best-first into outIdx/outKey at offset and empties the heap; returns how many. */
   drainSorted(q: number, outIdx: Int32Array, outKey: Float64Array, offset: number): number {
-    const n = this.size[q];
+    const { keys, idx } = this;
     const base = q * this.cap;
-    outKey.set(this.keys.subarray(base, base + n), offset);
-    outIdx.set(this.idx.subarray(base, base + n), offset);
-    sortPairs(outKey, outIdx, offset, offset + n);
+    const n = this.size[q];
+    // Heap sort: the root is the worst kept entry, so it goes last.
+    for (let end = n - 1; end >= 0; end--) {
+      outKey[offset + end] = keys[base];
+      outIdx[offset + end] = idx[base];
+      if (end > 0) siftDown(keys, idx, base, end, keys[base + end], idx[base + end]);
+    }
+    this.size[q] = 0;
     return n;
+  }
+
+  /** Empties heap q. */
+  clear(q: number): void {
+    this.size[q] = 0;
   }
 }
 

@@ -42,3 +42,31 @@ export function vote(
   }
   return best;
 }
+
+/**
+ * How a majority vote between equally frequent classes is settled. 'lowest-index' (default; the
+ * scikit-learn rule) gives it to the lowest class index, so with K ≥ n and balanced classes one
+ * class wins everywhere. 'nearest' gives it to the tied class whose closest member is nearest
+ * (K = 2 then behaves like 1-NN).
+ */
+export type TieBreak = 'nearest' | 'lowest-index';
+
+/**
+ * Majority vote over neighbour labels, settling ties by `rule` (equal nearest distances then go
+ * to the lower class index). `counts` and `minDist` have length numClasses; `minDist[c]` is the
+ * distance of the closest neighbour of class c (∞ if none).
+ */
+export function voteWithTieBreak(counts: Int32Array, minDist: Float64Array, rule: TieBreak = 'lowest-index'): number {
+  let best = 0;
+  const nearest = rule === 'nearest';
+  for (let c = 1; c < counts.length; c++) {
+    if (counts[c] > counts[best] || (nearest && counts[c] === counts[best] && minDist[c] < minDist[best])) best = c;
+  }
+  return best;
+}
+
+/** True when another class has as many votes as `best`. */
+export function isTied(counts: Int32Array, best: number): boolean {
+  for (let c = 0; c < counts.length; c++) if (c !== best && counts[c] === counts[best]) return true;
+  return false;
+}

@@ -12,8 +12,6 @@ export {
   formatMat2,
 } from './linalg2.ts';
 export type { Vec2, Mat2 } from './linalg2.ts';
-export { NearestK, voteWithTieBreak, isTied } from './select.ts';
-export type { TieBreak } from './select.ts';
 
 export {
   sampleDataset,

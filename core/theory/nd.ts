@@ -1,6 +1,7 @@
 /** A small KNN classifier in D dimensions (row-major Float64Array), L2, for the curse-of-dimensionality simulations. */
+import { HeapSet } from '../knn/heap.ts';
+import { voteWithTieBreak, type TieBreak } from '../knn/vote.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
-import { NearestK, voteWithTieBreak, type TieBreak } from './select.ts';
 
 /**
  * Predicted class of each test row from its K nearest training rows (squared L2, same order as L2).
@@ -29,13 +30,14 @@ export function knnPredictND(
   if (nTrain === 0) throw new TheoryInputError('The training set is empty.');
   const nTest = testX.length / stride;
   const k = Math.min(K, nTrain);
-  const heap = new NearestK(k);
+  const heap = new HeapSet(1, k);
   const counts = new Int32Array(numClasses);
   const minDist = new Float64Array(numClasses);
   const out = new Int32Array(nTest);
   for (let t = 0; t < nTest; t++) {
     const q = t * stride;
-    heap.reset();
+    heap.clear(0);
+    let worst = Infinity;
     for (let j = 0; j < nTrain; j++) {
       const r = j * stride;
       let d = 0;
@@ -43,14 +45,14 @@ export function knnPredictND(
         const diff = testX[q + c] - trainX[r + c];
         d += diff * diff;
       }
-      if (d <= heap.worst()) heap.push(d, j);
+      if (d <= worst) worst = heap.push(0, d, j);
     }
     counts.fill(0);
     minDist.fill(Infinity);
     for (let s = 0; s < k; s++) {
-      const c = trainY[heap.indexAt(s)];
+      const c = trainY[heap.idx[s]];
       counts[c]++;
-      if (heap.distanceAt(s) < minDist[c]) minDist[c] = heap.distanceAt(s);
+      if (heap.keys[s] < minDist[c]) minDist[c] = heap.keys[s];
     }
     out[t] = voteWithTieBreak(counts, minDist, tieBreak);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classCounts, sampleDataset, type LabeledPoints2D } from './datasets.ts';
 import type { Vec2 } from './linalg2.ts';
 import { distanceFunction, type Metric } from './metrics.ts';
-import type { TieBreak } from './select.ts';
+import type { TieBreak } from '../knn/vote.ts';
 import {
   cellCenter,
   classPrior,

@@ -2,11 +2,12 @@
  * The KNN playground: posterior p(y = c | x) at a point, decision-region rasters, the 1-NN raster
  * and training / test error as a function of K.
  */
+import { HeapSet } from '../knn/heap.ts';
+import { isTied, voteWithTieBreak, type TieBreak } from '../knn/vote.ts';
 import { assertDataset, classCounts, type Box, type LabeledPoints2D } from './datasets.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
 import type { Vec2 } from './linalg2.ts';
 import { rankKernel, rankToDistance, type Metric, type RankKernel } from './metrics.ts';
-import { isTied, NearestK, voteWithTieBreak, type TieBreak } from './select.ts';
 
 export const L2: Metric = { kind: 'l2' };
 
@@ -25,11 +26,11 @@ export interface KnnPosterior {
 }
 
 /**
- * Offers every point except `skip` to the heap, keyed by the kernel's rank value
- * (squared distance for L2 / Mahalanobis). The heap is reset first.
+ * Offers every point except `skip` to a one-heap HeapSet, keyed by the kernel's rank value
+ * (squared distance for L2 / Mahalanobis). The heap is emptied first.
  */
 function scanNearest(
-  heap: NearestK,
+  heap: HeapSet,
   kernel: RankKernel,
   x: number,
   y: number,
@@ -37,15 +38,12 @@ function scanNearest(
   n: number,
   skip = -1,
 ): void {
-  heap.reset();
+  heap.clear(0);
   let worst = Infinity;
   if (kernel.l1) {
     for (let i = 0; i < n; i++) {
       const d = Math.abs(x - p[2 * i]) + Math.abs(y - p[2 * i + 1]);
-      if (d <= worst && i !== skip) {
-        heap.push(d, i);
-        worst = heap.worst();
-      }
+      if (d <= worst && i !== skip) worst = heap.push(0, d, i);
     }
     return;
   }
@@ -54,10 +52,7 @@ function scanNearest(
     const dx = x - p[2 * i];
     const dy = y - p[2 * i + 1];
     const d = a * dx * dx + b2 * dx * dy + c * dy * dy;
-    if (d <= worst && i !== skip) {
-      heap.push(d, i);
-      worst = heap.worst();
-    }
+    if (d <= worst && i !== skip) worst = heap.push(0, d, i);
   }
 }
 
@@ -73,11 +68,11 @@ export function nearestNeighbours(
   if (n === 0) throw new TheoryInputError('The training set is empty; add points before asking for neighbours.');
   const k = Math.min(K, n);
   const kernel = rankKernel(metric);
-  const heap = new NearestK(k);
+  const heap = new HeapSet(1, k);
   scanNearest(heap, kernel, x[0], x[1], data.points, n);
   const neighbours = new Int32Array(k);
   const distances = new Float64Array(k);
-  heap.drainSorted(neighbours, distances);
+  heap.drainSorted(0, neighbours, distances, 0);
   for (let j = 0; j < k; j++) distances[j] = rankToDistance(kernel, distances[j]);
   return { neighbours, distances };
 }
@@ -177,7 +172,7 @@ export function decisionRaster(data: LabeledPoints2D, options: DecisionRasterOpt
   const tied = new Uint8Array(cells);
   const tieBreak = options.tieBreak ?? 'lowest-index';
   const probabilities = options.includeProbabilities ? new Float32Array(cells * M) : undefined;
-  const heap = new NearestK(k);
+  const heap = new HeapSet(1, k);
   const counts = new Int32Array(M);
   const minDist = new Float64Array(M);
   const p = data.points;
@@ -193,9 +188,9 @@ export function decisionRaster(data: LabeledPoints2D, options: DecisionRasterOpt
       counts.fill(0);
       minDist.fill(Infinity);
       for (let s = 0; s < k; s++) {
-        const c = labels[heap.indexAt(s)];
+        const c = labels[heap.idx[s]];
         counts[c]++;
-        const d = heap.distanceAt(s);
+        const d = heap.keys[s];
         if (d < minDist[c]) minDist[c] = d;
       }
       const cell = row * width + col;
@@ -225,7 +220,7 @@ export function oneNnRaster(data: LabeledPoints2D, grid: GridSpec, metric: Metri
   assertGrid(grid);
   if (n === 0) throw new TheoryInputError('The training set is empty; add points before drawing Voronoi cells.');
   const kernel = rankKernel(metric);
-  const heap = new NearestK(1);
+  const heap = new HeapSet(1, 1);
   const { width, height, box } = grid;
   const argmax = new Int32Array(width * height);
   const nearest = new Int32Array(width * height);
@@ -237,7 +232,7 @@ export function oneNnRaster(data: LabeledPoints2D, grid: GridSpec, metric: Metri
     for (let col = 0; col < width; col++) {
       const x = box.xmin + (col + 0.5) * dx;
       scanNearest(heap, kernel, x, y, p, n);
-      const best = heap.indexAt(0);
+      const best = heap.idx[0];
       nearest[row * width + col] = best;
       argmax[row * width + col] = data.labels[best];
     }
@@ -296,8 +291,8 @@ export function errorVsK(train: LabeledPoints2D, test: LabeledPoints2D, options:
   const dst = new Float64Array(kMax);
   const counts = new Int32Array(M);
   const minDist = new Float64Array(M);
-  const heapOthers = kMax > 1 ? new NearestK(kMax - 1) : null;
-  const heapAll = new NearestK(kMax);
+  const heapOthers = kMax > 1 ? new HeapSet(1, kMax - 1) : null;
+  const heapAll = new HeapSet(1, kMax);
 
   const score = (count: number, truth: number, wrong: Float64Array): void => {
     counts.fill(0);
@@ -322,7 +317,7 @@ export function errorVsK(train: LabeledPoints2D, test: LabeledPoints2D, options:
     dst[0] = 0;
     if (heapOthers) {
       scanNearest(heapOthers, kernel, x, y, p, nTrain, i);
-      heapOthers.drainSorted(idx.subarray(1), dst.subarray(1));
+      heapOthers.drainSorted(0, idx, dst, 1);
     }
     score(kMax, train.labels[i], trainWrong);
   }
@@ -331,7 +326,7 @@ export function errorVsK(train: LabeledPoints2D, test: LabeledPoints2D, options:
     const x = test.points[2 * t];
     const y = test.points[2 * t + 1];
     scanNearest(heapAll, kernel, x, y, p, nTrain);
-    heapAll.drainSorted(idx, dst);
+    heapAll.drainSorted(0, idx, dst, 0);
     score(kMax, test.labels[t], testWrong);
   }
 
