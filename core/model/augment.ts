@@ -1,4 +1,5 @@
 import { createRng } from '../util/random.ts';
+import { z } from 'zod';
 
 /**
  * Turns stored model-input pixels (size×size×3 RGB bytes) into normalised float input of the
@@ -6,16 +7,19 @@ import { createRng } from '../util/random.ts';
  * inference. Bilinear resampling; values normalised as (v/255 − 0.5)/0.25.
  */
 
-export interface AugmentOptions {
+const rangeSchema = z.tuple([z.number(), z.number()]);
+
+export const augmentOptionsSchema = z.object({
   /** Random resized crop: area fraction range (default [0.6, 1]); null keeps the whole image. */
-  cropScale: [number, number] | null;
+  cropScale: rangeSchema.nullable(),
   /** Aspect-ratio range of the crop (default [3/4, 4/3]). */
-  cropRatio: [number, number];
+  cropRatio: rangeSchema,
   /** Brightness, contrast and saturation jitter strength (default 0.2; 0 disables). */
-  jitter: number;
+  jitter: z.number(),
   /** Random horizontal flips (off by default: images may hold text). */
-  flip: boolean;
-}
+  flip: z.boolean(),
+});
+export type AugmentOptions = z.infer<typeof augmentOptionsSchema>;
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
   cropScale: [0.6, 1],

@@ -5,10 +5,10 @@ import { register as registerEval } from '../cli/commands/eval.ts';
 import { register as registerModels } from '../cli/commands/models.ts';
 import { configFromOptions, register as registerTrain } from '../cli/commands/train.ts';
 import { Lab } from '../store/lab.ts';
-import { readEmbeddings } from '../store/models.ts';
+import { readEmbeddings } from '../store/embeddings.ts';
 import { loadLabData } from './data.ts';
 import { EmbeddingModel } from './model.ts';
-import { createFixtureLab } from './testing/fixture-lab.ts';
+import { createFixtureLab } from '../store/testing/fixture-lab.ts';
 
 /** Runs `nearlab <args>` with this module's commands and returns what went to stdout. */
 async function cli(args: string[]): Promise<string> {

@@ -1,31 +1,35 @@
-import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.ts';
+import { z } from 'zod';
+import { augmentOptionsSchema, DEFAULT_AUGMENT } from './augment.ts';
 import { imageParamSpecs } from './image-tower.ts';
-import { LOGIT_SCALE_INIT, type LossOptions } from './losses.ts';
+import { LOGIT_SCALE_INIT, lossOptionsSchema } from './losses.ts';
 import { ParamLayout } from './params.ts';
 import { textParamSpecs } from './text-tower.ts';
 import { UserError } from '../util/user-error.ts';
 
-export interface TextConfig {
+/** The text tower's sizes and tokenizer settings. */
+const textConfigSchema = z.object({
   /** Width of the token embeddings that are mean-pooled. */
-  embedDim: number;
+  embedDim: z.number(),
   /** Width of the hidden ReLU layer. */
-  hidden: number;
+  hidden: z.number(),
   /** Hash buckets for character n-grams. */
-  buckets: number;
-  ngramMin: number;
-  ngramMax: number;
-  maxWords: number;
-}
+  buckets: z.number(),
+  ngramMin: z.number(),
+  ngramMax: z.number(),
+  maxWords: z.number(),
+});
+export type TextConfig = z.infer<typeof textConfigSchema>;
 
-export interface ModelConfig {
+const modelConfigSchema = z.object({
   /** Side of the square model input in pixels (a multiple of 2^depth). */
-  imageSize: number;
+  imageSize: z.number(),
   /** Channels of each conv block; depth = widths.length. */
-  widths: number[];
+  widths: z.array(z.number()),
   /** Embedding dimension d shared by both towers. */
-  dim: number;
-  text: TextConfig;
-}
+  dim: z.number(),
+  text: textConfigSchema,
+});
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
 export const DEFAULT_MODEL: ModelConfig = {
   imageSize: 64,
@@ -34,29 +38,34 @@ export const DEFAULT_MODEL: ModelConfig = {
   text: { embedDim: 128, hidden: 256, buckets: 4096, ngramMin: 3, ngramMax: 4, maxWords: 20000 },
 };
 
-export interface TrainConfig {
-  model: ModelConfig;
-  loss: LossOptions;
+/**
+ * The settings of a training run, as stored with its model: the schema reads a stored configuration back (its
+ * shape; validateConfig checks the values of a new one).
+ */
+export const trainConfigSchema = z.object({
+  model: modelConfigSchema,
+  loss: lossOptionsSchema,
   /** Same-label pairs count as positives (needs labels). */
-  supervised: boolean;
+  supervised: z.boolean(),
   /** Adds "a photo of a {label}" as an extra caption of each labelled item, so zero-shot works on label names. */
-  labelPrompts: boolean;
-  epochs: number;
-  batchSize: number;
+  labelPrompts: z.boolean(),
+  epochs: z.number(),
+  batchSize: z.number(),
   /** Peak learning rate of AdamW. */
-  lr: number;
-  weightDecay: number;
+  lr: z.number(),
+  weightDecay: z.number(),
   /** Linear warm-up length in epochs (fractions allowed). */
-  warmupEpochs: number;
-  seed: number;
-  augment: AugmentOptions;
+  warmupEpochs: z.number(),
+  seed: z.number(),
+  augment: augmentOptionsSchema,
   /** Data-parallel worker threads (each computes gradients on its share of the batch). */
-  workers: number;
+  workers: z.number(),
   /** A checkpoint is written at least this often (and after every epoch). */
-  checkpointSeconds: number;
+  checkpointSeconds: z.number(),
   /** Start from another model's weights (warm start); both must share architecture and tokenizer. */
-  initFrom: number | null;
-}
+  initFrom: z.number().nullable(),
+});
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
 export const PROMPT_TEMPLATE = 'a photo of a {}';
 

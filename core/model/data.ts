@@ -1,7 +1,8 @@
+import type { Split } from '../api/types.ts';
+import { allCaptions } from '../store/captions.ts';
 import type { Db } from '../store/lab.ts';
+import { imagePixelsReader, livePixelIndex } from '../store/pixels.ts';
 import type { PixelStore } from './replica.ts';
-
-export type Split = 'train' | 'val' | 'test';
 
 export interface LabItem {
   /** Item id (a live image file); captions, labels and embeddings refer to it. */
@@ -26,29 +27,15 @@ export interface LabData {
  * them without copies), captions and category label. `splits` restricts the items loaded.
  */
 export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
-  const where = splits ? ` AND i.split IN (${splits.map(() => '?').join(', ')})` : '';
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.image_id, i.split, p.size, length(p.data) AS bytes, l.name AS label
-       FROM items i JOIN pixels p ON p.image_id = i.image_id LEFT JOIN labels l ON l.item_id = i.id
-       WHERE i.status = 'ok'${where} ORDER BY i.id`,
-    )
-    .all(...(splits ?? [])) as {
-    id: number;
-    image_id: number;
-    split: Split;
-    size: number;
-    bytes: number;
-    label: string | null;
-  }[];
+  const rows = livePixelIndex(db, splits);
   const imageRow = new Map<number, number>();
   const images: { id: number; size: number; bytes: number }[] = [];
   for (const r of rows) {
     if (r.bytes !== r.size * r.size * 3)
-      throw new Error(`image ${r.image_id}: pixels of ${r.bytes} bytes for size ${r.size}`);
-    if (!imageRow.has(r.image_id)) {
-      imageRow.set(r.image_id, images.length);
-      images.push({ id: r.image_id, size: r.size, bytes: r.bytes });
+      throw new Error(`image ${r.imageId}: pixels of ${r.bytes} bytes for size ${r.size}`);
+    if (!imageRow.has(r.imageId)) {
+      imageRow.set(r.imageId, images.length);
+      images.push({ id: r.imageId, size: r.size, bytes: r.bytes });
     }
   }
   const total = images.reduce((s, i) => s + i.bytes, 0);
@@ -56,9 +43,9 @@ export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
   const offsets = new Float64Array(images.length);
   const sizes = new Int32Array(images.length);
   let offset = 0;
-  const pixel = db.prepare('SELECT data FROM pixels WHERE image_id = ?').pluck();
+  const pixels = imagePixelsReader(db);
   images.forEach((img, row) => {
-    data.set(pixel.get(img.id) as Buffer, offset);
+    data.set(pixels(img.id)!, offset);
     offsets[row] = offset;
     sizes[row] = img.size;
     offset += img.bytes;
@@ -67,20 +54,15 @@ export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
   const items: LabItem[] = rows.map((r) => {
     const item: LabItem = {
       id: r.id,
-      imageId: r.image_id,
+      imageId: r.imageId,
       split: r.split,
       label: r.label,
       captions: [],
-      row: imageRow.get(r.image_id)!,
+      row: imageRow.get(r.imageId)!,
     };
     byId.set(r.id, item);
     return item;
   });
-  const caps = db.prepare('SELECT id, item_id, text FROM captions ORDER BY item_id, id').iterate() as IterableIterator<{
-    id: number;
-    item_id: number;
-    text: string;
-  }>;
-  for (const c of caps) byId.get(c.item_id)?.captions.push({ id: c.id, text: c.text });
+  for (const c of allCaptions(db)) byId.get(c.itemId)?.captions.push({ id: c.id, text: c.text });
   return { items, store: { data, offsets, sizes } };
 }

@@ -1,11 +1,13 @@
 import type { Lab } from '../store/lab.ts';
-import { clearEmbeddings, getModel, modelWeights, saveEmbeddings } from '../store/models.ts';
+import { clearEmbeddings, saveEmbeddings } from '../store/embeddings.ts';
+import { modelWeights } from '../store/models.ts';
 import type { BackendName } from './backend.ts';
 import { NO_AUGMENT } from './augment.ts';
-import { modelLayout, type TrainConfig } from './config.ts';
+import { modelLayout } from './config.ts';
 import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
-import { encodeAll, Tokenizer, type EncodedTexts, type TokenizerSpec } from './tokenizer.ts';
+import { readStoredModel } from './stored.ts';
+import { encodeAll, Tokenizer, type EncodedTexts } from './tokenizer.ts';
 
 /** Splits rows and texts evenly over the engines and embeds the parts in parallel. */
 export async function embedAll(
@@ -63,9 +65,8 @@ export interface EmbedLabResult {
  */
 export async function embedLab(lab: Lab, modelId: number, options: EmbedLabOptions = {}): Promise<EmbedLabResult> {
   const started = performance.now();
-  const rec = getModel(lab.db, modelId);
-  const config = rec.config as TrainConfig;
-  const tokenizer = options.tokenizer ?? Tokenizer.fromSpec(rec.tokenizer as TokenizerSpec);
+  const { config, tokenizer: spec } = readStoredModel(lab.db, modelId);
+  const tokenizer = options.tokenizer ?? Tokenizer.fromSpec(spec);
   const data = options.data ?? loadLabData(lab.db);
   let engines = options.engines;
   let owned = false;

@@ -1,9 +1,11 @@
+import type { Split } from '../api/types.ts';
 import { buildZeroShotClasses, KnnClassifier, matrix, zeroShot } from '../knn/index.ts';
+import { readEmbeddings } from '../store/embeddings.ts';
 import type { Lab } from '../store/lab.ts';
-import { readEmbeddings, resolveModelId, type RecallScores } from '../store/models.ts';
+import { resolveModelId, type RecallScores } from '../store/models.ts';
 import type { BackendName } from './backend.ts';
 import { NO_AUGMENT, renderInput } from './augment.ts';
-import { loadLabData, type LabData, type LabItem, type Split } from './data.ts';
+import { loadLabData, type LabData, type LabItem } from './data.ts';
 import { crossModalRecall } from './metrics.ts';
 import { EmbeddingModel } from './model.ts';
 

@@ -1,4 +1,4 @@
-// Public API of the training engine (the store side is core/store/models.ts).
+// Public API of the training engine (the store side is core/store: models, history, checkpoints, embeddings).
 export type { BackendInfo, BackendName } from './backend.ts';
 export { initBackend, BackendError } from './backend.ts';
 export type { ModelConfig, TextConfig, TrainConfig } from './config.ts';

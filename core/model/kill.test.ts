@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { latestCheckpoint, listModels, modelSteps, modelWeights, resumableModels } from '../store/models.ts';
-import { createFixtureLab, TINY_CONFIG } from './testing/fixture-lab.ts';
+import { latestCheckpoint } from '../store/checkpoints.ts';
+import { modelSteps } from '../store/history.ts';
+import { listModels, modelWeights, resumableModels } from '../store/models.ts';
+import { createFixtureLab } from '../store/testing/fixture-lab.ts';
+import { TINY_CONFIG } from './testing/tiny-config.ts';
 import { train } from './trainer.ts';
 
 const child = fileURLToPath(new URL('./testing/train-child.ts', import.meta.url));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 
 /**
  * Losses on a batch of L2-normalised image and text embeddings (row i of each is pair i).
@@ -7,16 +8,19 @@ import * as tf from '@tensorflow/tfjs';
  * Squared distances between unit vectors are d² = 2 − 2·cos.
  */
 
-export type LossKind = 'npair' | 'triplet' | 'contrastive';
-export type Mining = 'all' | 'hardest' | 'semihard';
+const lossKindSchema = z.enum(['npair', 'triplet', 'contrastive']);
+export type LossKind = z.infer<typeof lossKindSchema>;
+const miningSchema = z.enum(['all', 'hardest', 'semihard']);
+export type Mining = z.infer<typeof miningSchema>;
 
-export interface LossOptions {
-  kind: LossKind;
+export const lossOptionsSchema = z.object({
+  kind: lossKindSchema,
   /** Margin on squared distances (triplet: default 0.2; contrastive: default 1). */
-  margin?: number;
+  margin: z.number().optional(),
   /** Triplet negatives: all valid triplets, the hardest in the batch, or semi-hard (FaceNet). Default semihard. */
-  mining?: Mining;
-}
+  mining: miningSchema.optional(),
+});
+export type LossOptions = z.infer<typeof lossOptionsSchema>;
 
 /** CLIP's initial temperature: logit scale = ln(1/0.07). */
 export const LOGIT_SCALE_INIT = Math.log(1 / 0.07);

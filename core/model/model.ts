@@ -1,10 +1,11 @@
 import type { Lab } from '../store/lab.ts';
-import { getModel, modelWeights, resolveModelId } from '../store/models.ts';
+import { modelWeights, resolveModelId } from '../store/models.ts';
 import { NO_AUGMENT, renderInput } from './augment.ts';
 import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
 import { labelPrompt, modelLayout, type TrainConfig } from './config.ts';
 import { Replica } from './replica.ts';
-import { encodeAll, Tokenizer, type TokenizerSpec } from './tokenizer.ts';
+import { readStoredModel } from './stored.ts';
+import { encodeAll, Tokenizer } from './tokenizer.ts';
 
 /** Model-input pixels as stored in the lab's `pixels` table: size×size×3 RGB bytes. */
 export interface ImagePixels {
@@ -31,9 +32,9 @@ export class EmbeddingModel {
   static async load(lab: Lab, id?: number | null, options: { prefer?: BackendName } = {}): Promise<EmbeddingModel> {
     const backend = await initBackend({ prefer: options.prefer });
     const modelId = resolveModelId(lab.db, id);
-    const rec = getModel(lab.db, modelId);
-    const config = rec.config as TrainConfig;
-    const tokenizer = Tokenizer.fromSpec(rec.tokenizer as TokenizerSpec);
+    const stored = readStoredModel(lab.db, modelId);
+    const config = stored.config;
+    const tokenizer = Tokenizer.fromSpec(stored.tokenizer);
     const weights = modelWeights(lab.db, modelId);
     const layout = modelLayout(config.model, tokenizer.vocabSize);
     if (weights.length !== layout.total)

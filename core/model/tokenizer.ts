@@ -3,13 +3,16 @@
  * character n-grams of every word (fastText-style, '<word>' padded), so unseen or misspelled words
  * still map to vectors that share pieces with known ones.
  */
+import { z } from 'zod';
 
-export interface TokenizerSpec {
-  words: string[];
-  buckets: number;
-  ngramMin: number;
-  ngramMax: number;
-}
+/** A tokenizer as stored with its model: its vocabulary and n-gram settings. */
+export const tokenizerSpecSchema = z.object({
+  words: z.array(z.string()),
+  buckets: z.number(),
+  ngramMin: z.number(),
+  ngramMax: z.number(),
+});
+export type TokenizerSpec = z.infer<typeof tokenizerSpecSchema>;
 
 export interface TokenizerOptions {
   /** Largest word vocabulary kept (most frequent first). Default 20000. */

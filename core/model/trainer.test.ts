@@ -1,17 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import {
-  embeddingCounts,
-  getModel,
-  latestCheckpoint,
-  listModels,
-  modelEpochs,
-  modelSteps,
-  modelWeights,
-  readEmbeddings,
-} from '../store/models.ts';
+import { latestCheckpoint } from '../store/checkpoints.ts';
+import { embeddingCounts, readEmbeddings } from '../store/embeddings.ts';
+import { modelEpochs, modelSteps } from '../store/history.ts';
+import { getModel, listModels, modelWeights } from '../store/models.ts';
+import { createFixtureLab } from '../store/testing/fixture-lab.ts';
 import type { TrainConfig } from './config.ts';
-import { createFixtureLab, TINY_CONFIG } from './testing/fixture-lab.ts';
+import { TINY_CONFIG } from './testing/tiny-config.ts';
 import { batchPositives, SimulatedCrash, train, TrainingDataError, type DeepPartial } from './trainer.ts';
 
 const tiny = (over: DeepPartial<TrainConfig> = {}): DeepPartial<TrainConfig> => ({

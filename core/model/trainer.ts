@@ -1,21 +1,21 @@
 import { RateMeter } from '../data/progress.ts';
 import type { Lab } from '../store/lab.ts';
+import { latestCheckpoint, saveCheckpoint } from '../store/checkpoints.ts';
+import {
+  modelEpochs,
+  recordEpoch,
+  recordSteps,
+  truncateHistory,
+  type EpochRow,
+  type StepRow,
+} from '../store/history.ts';
 import {
   claimModel,
   createModel,
   finishModel,
-  getModel,
-  latestCheckpoint,
-  modelEpochs,
   modelWeights,
-  recordEpoch,
-  recordSteps,
-  saveCheckpoint,
   setModelMetrics,
-  truncateHistory,
   type EpochMetrics,
-  type EpochRow,
-  type StepRow,
 } from '../store/models.ts';
 import { initBackend, type BackendName } from './backend.ts';
 import {
@@ -34,7 +34,8 @@ import { crossModalRecall } from './metrics.ts';
 import { AdamW, learningRate } from './optim.ts';
 import { trainStep, type StepContext } from './step.ts';
 import { createRng, deriveSeed, shuffleInPlace } from '../util/random.ts';
-import { encodeAll, Tokenizer, type TokenizerSpec } from './tokenizer.ts';
+import { readStoredModel } from './stored.ts';
+import { encodeAll, Tokenizer } from './tokenizer.ts';
 import { UserError } from '../util/user-error.ts';
 
 export interface TrainProgress {
@@ -200,10 +201,10 @@ export async function train(
   let resumeFrom: ReturnType<typeof latestCheckpoint> = null;
 
   if (options.resume !== undefined) {
-    const rec = getModel(db, options.resume);
+    const rec = readStoredModel(db, options.resume);
     if (rec.status === 'done') throw new ConfigError(`model ${rec.id} already finished training`);
-    config = rec.config as TrainConfig;
-    tokenizer = Tokenizer.fromSpec(rec.tokenizer as TokenizerSpec);
+    config = rec.config;
+    tokenizer = Tokenizer.fromSpec(rec.tokenizer);
     resumeFrom = latestCheckpoint(db, rec.id);
     if (!resumeFrom) throw new ConfigError(`model ${rec.id} has no checkpoint to resume from`);
     modelId = rec.id;
@@ -211,12 +212,12 @@ export async function train(
   } else {
     config = resolveConfig(partial);
     if (config.initFrom !== null) {
-      const src = getModel(db, config.initFrom);
-      const srcConfig = src.config as TrainConfig;
+      const src = readStoredModel(db, config.initFrom);
+      const srcConfig = src.config;
       if (JSON.stringify(srcConfig.model) !== JSON.stringify(config.model)) {
         throw new ConfigError(`model ${src.id} has a different architecture; a warm start needs the same sizes`);
       }
-      tokenizer = Tokenizer.fromSpec(src.tokenizer as TokenizerSpec);
+      tokenizer = Tokenizer.fromSpec(src.tokenizer);
       initial = modelWeights(db, src.id);
     } else {
       const texts: string[] = [];

@@ -1,7 +1,8 @@
 import type { ApiEvent, ApiHandlers } from '../api/contract.ts';
 import type { Lab } from '../store/lab.ts';
 import { categoryLabels, itemThumbnail } from '../store/items.ts';
-import { latestModelId, readEmbeddings } from '../store/models.ts';
+import { readEmbeddings } from '../store/embeddings.ts';
+import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';

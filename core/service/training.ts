@@ -2,9 +2,12 @@ import type { ApiHandlers, ModelSummary } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
 import type { TrainConfig } from '../model/config.ts';
+import { readModelConfig } from '../model/stored.ts';
 import { resolveConfig, train, type DeepPartial } from '../model/trainer.ts';
 import { liveCounts } from '../store/items.ts';
-import { embeddingCounts, getModel, listModels, modelEpochs, modelSteps } from '../store/models.ts';
+import { embeddingCounts } from '../store/embeddings.ts';
+import { modelEpochs, modelSteps } from '../store/history.ts';
+import { getModel, listModels } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 
 export type TrainingApi = Pick<ApiHandlers, 'models' | 'modelHistory' | 'startTraining'>;
@@ -32,7 +35,7 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
     models: async () => {
       const live = liveCounts(db);
       const models = listModels(db).map((m): ModelSummary => {
-        const config = getModel(db, m.id).config as TrainConfig;
+        const config = readModelConfig(db, m.id);
         const counts = embeddingCounts(db, m.id);
         return {
           id: m.id,

@@ -1,40 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createFixtureLab } from '../model/testing/fixture-lab.ts';
+import { createFixtureLab } from './testing/fixture-lab.ts';
+import { saveCheckpoint } from './checkpoints.ts';
+import { modelEpochs, modelSteps, recordEpoch, recordSteps } from './history.ts';
 import { migrations } from './migrations/index.ts';
 import {
-  blobToFloats,
   claimModel,
   createModel,
-  deleteModel,
-  embeddingCounts,
   finishModel,
-  floatsToBlob,
   getModel,
-  latestCheckpoint,
   latestModelId,
   listModels,
-  modelEpochs,
-  modelSteps,
   modelWeights,
   ModelNotFoundError,
-  readEmbeddings,
-  recordEpoch,
-  recordSteps,
   resolveModelId,
   resumableModels,
-  saveCheckpoint,
-  saveEmbeddings,
-  truncateHistory,
-  type EpochMetrics,
 } from './models.ts';
-
-const metrics = (r1: number): EpochMetrics => ({
-  t2i: { r1, r5: 0.5, r10: 0.6, medianRank: 3 },
-  i2t: { r1, r5: 0.4, r10: 0.7, medianRank: 4 },
-  images: 10,
-  captions: 12,
-});
-const newModel = { config: { epochs: 3 }, tokenizer: { words: ['a'] }, data: { trainPairs: 5 }, backend: 'wasm' };
+import { metrics, newModel } from './testing/model-fixtures.ts';
 
 describe('models store', () => {
   it('is created by migration 002', () => {
@@ -83,41 +64,6 @@ describe('models store', () => {
     lab.close();
   });
 
-  it('keeps only the latest checkpoint and forgets history after it on resume', () => {
-    const lab = createFixtureLab({ perPair: 1 });
-    const id = createModel(lab.db, newModel);
-    recordSteps(
-      lab.db,
-      id,
-      [0, 1, 2, 3, 4].map((step) => ({ step, epoch: step < 3 ? 0 : 1, loss: 5 - step, lr: 1, logitScale: 1 })),
-    );
-    recordEpoch(lab.db, id, { epoch: 0, trainLoss: 4, metrics: metrics(0.1), seconds: 1, samplesPerSec: 1 });
-    recordEpoch(lab.db, id, { epoch: 1, trainLoss: 2, metrics: metrics(0.2), seconds: 1, samplesPerSec: 1 });
-    saveCheckpoint(lab.db, id, {
-      step: 2,
-      state: { epoch: 0 },
-      weights: Float32Array.from([1]),
-      optimizer: Float32Array.from([0, 0]),
-    });
-    saveCheckpoint(lab.db, id, {
-      step: 3,
-      state: { epoch: 1 },
-      weights: Float32Array.from([2]),
-      optimizer: Float32Array.from([1, 1]),
-    });
-    expect((lab.db.prepare('SELECT count(*) AS n FROM model_checkpoints').get() as { n: number }).n).toBe(1);
-    const cp = latestCheckpoint(lab.db, id)!;
-    expect(cp).toMatchObject({ step: 3, state: { epoch: 1 } });
-    expect(cp.weights).toEqual(Float32Array.from([2]));
-    truncateHistory(lab.db, id, 3, 1);
-    expect(modelSteps(lab.db, id).map((s) => s.step)).toEqual([0, 1, 2]);
-    expect(modelEpochs(lab.db, id).map((e) => e.epoch)).toEqual([0]);
-    expect(getModel(lab.db, id)).toMatchObject({ stepsDone: 3, epochsDone: 1, metrics: metrics(0.1) });
-    finishModel(lab.db, id, { status: 'done', weights: Float32Array.from([3]) });
-    expect(latestCheckpoint(lab.db, id)).toBeNull();
-    lab.close();
-  });
-
   it('finds runs to resume: cancelled ones, and running ones whose process is gone', () => {
     const lab = createFixtureLab({ perPair: 1 });
     const cp = { step: 1, state: {}, weights: new Float32Array(1), optimizer: new Float32Array(2) };
@@ -134,45 +80,5 @@ describe('models store', () => {
     claimModel(lab.db, cancelled);
     expect(getModel(lab.db, cancelled)).toMatchObject({ status: 'running', pid: process.pid });
     lab.close();
-  });
-
-  it('stores embeddings per model as one matrix; only live items unless asked; older models keep theirs', () => {
-    const lab = createFixtureLab({ perPair: 1 });
-    const items = (lab.db.prepare('SELECT id FROM items ORDER BY id').all() as { id: number }[]).map((r) => r.id);
-    const captions = (lab.db.prepare('SELECT id FROM captions ORDER BY id').all() as { id: number }[]).map((r) => r.id);
-    const a = createModel(lab.db, newModel);
-    const b = createModel(lab.db, newModel);
-    const vecs = (n: number, base: number) => Float32Array.from({ length: n * 2 }, (_, i) => base + i);
-    saveEmbeddings(lab.db, a, 'image', items, vecs(items.length, 0), 2);
-    saveEmbeddings(lab.db, a, 'caption', captions, vecs(captions.length, 100), 2);
-    saveEmbeddings(lab.db, b, 'image', items, vecs(items.length, 1000), 2);
-    expect(embeddingCounts(lab.db, a)).toEqual({ image: items.length, caption: captions.length });
-
-    const m = readEmbeddings(lab.db, a, 'image');
-    expect(m.dim).toBe(2);
-    expect(Array.from(m.ids)).toEqual(items);
-    expect(Array.from(m.data.subarray(2, 4))).toEqual([2, 3]);
-    expect(m.rowOf.get(items[1])).toBe(1);
-    expect(readEmbeddings(lab.db, b, 'image').data[0]).toBe(1000);
-
-    // A file gone from its folder: its item and captions drop out of the live matrices.
-    lab.db.prepare("UPDATE items SET status = 'missing' WHERE id = ?").run(items[0]);
-    expect(readEmbeddings(lab.db, a, 'image').ids).not.toContain(items[0]);
-    expect(readEmbeddings(lab.db, a, 'caption').ids.length).toBe(captions.length - 1);
-    expect(readEmbeddings(lab.db, a, 'image', { liveOnly: false }).ids.length).toBe(items.length);
-
-    deleteModel(lab.db, a);
-    expect(embeddingCounts(lab.db, a)).toEqual({ image: 0, caption: 0 });
-    expect(embeddingCounts(lab.db, b).image).toBe(items.length);
-    expect(() => deleteModel(lab.db, a)).toThrow(ModelNotFoundError);
-    lab.close();
-  });
-
-  it('round-trips float32 blobs, including unaligned buffers', () => {
-    const v = Float32Array.from([1.5, -2, 3.25]);
-    const blob = floatsToBlob(v);
-    const unaligned = Buffer.concat([Buffer.from([0]), blob]).subarray(1);
-    expect(blobToFloats(unaligned)).toEqual(v);
-    expect(() => blobToFloats(Buffer.alloc(3))).toThrow();
   });
 });

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { allCaptions } from '../../store/captions.ts';
 import { exportRows } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
-import { readEmbeddings, resolveModelId } from '../../store/models.ts';
+import { readEmbeddings } from '../../store/embeddings.ts';
+import { resolveModelId } from '../../store/models.ts';
 import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
 import { withLab } from '../with-lab.ts';
 

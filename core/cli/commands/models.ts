@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Lab } from '../../store/lab.ts';
-import { embeddingCounts, getModel, listModels, type ModelSummary } from '../../store/models.ts';
+import { embeddingCounts } from '../../store/embeddings.ts';
+import { getModel, listModels, type ModelSummary } from '../../store/models.ts';
 import { commonOptions, parseOptions, printJson } from '../options.ts';
 import { withLab } from '../with-lab.ts';
 

@@ -2,7 +2,7 @@
 // and prints "step N" after each step so the parent knows when to kill it.
 import { Lab } from '../../store/lab.ts';
 import { train } from '../trainer.ts';
-import { TINY_CONFIG } from './fixture-lab.ts';
+import { TINY_CONFIG } from './tiny-config.ts';
 
 const lab = Lab.open(process.argv[2], { create: false });
 await train(

@@ -3,7 +3,8 @@ import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matri
 import { EmbeddingModel } from '../../model/model.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
-import { readEmbeddings, resolveModelId, type EmbeddingMatrix } from '../../store/models.ts';
+import { readEmbeddings, type EmbeddingMatrix } from '../../store/embeddings.ts';
+import { resolveModelId } from '../../store/models.ts';
 import { asSearchError, SearchError } from './errors.ts';
 
 export type GalleryKind = 'image' | 'caption';

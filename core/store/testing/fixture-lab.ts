@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lab } from '../../store/lab.ts';
+import { Lab } from '../lab.ts';
 import { createRng } from '../../util/random.ts';
 
 /**
@@ -89,11 +89,3 @@ export function createFixtureLab(options: FixtureOptions = {}): Lab {
   })();
   return lab;
 }
-
-/** A tiny model that trains in well under a second per epoch on the fixture lab. */
-export const TINY_CONFIG = {
-  batchSize: 16,
-  lr: 3e-3,
-  seed: 7,
-  model: { imageSize: 16, widths: [8, 16], dim: 16, text: { embedDim: 16, hidden: 32, buckets: 64 } },
-};
