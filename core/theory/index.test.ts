@@ -42,9 +42,7 @@ describe('core/theory public API', () => {
   });
 
   it('exposes typed errors', () => {
-    expect(() => theory.validateMetric({ kind: 'mahalanobis', M: [0, 1, 1, 0] })).toThrow(
-      theory.NotPositiveSemidefiniteError,
-    );
+    expect(() => theory.planeMahalanobis([0, 1, 1, 0])).toThrow(theory.NotPositiveSemidefiniteError);
     expect(new theory.NotPositiveSemidefiniteError('x', [1, -1])).toBeInstanceOf(theory.TheoryInputError);
   });
 });

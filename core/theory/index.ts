@@ -25,10 +25,9 @@ export {
 } from './datasets.ts';
 export type { LabeledPoints2D, GaussianComponent, SamplingMode, DatasetShape, SampleOptions, Box } from './datasets.ts';
 
-export { distanceFunction, validateMetric, distance, ballArea, rankKernel, rankToDistance } from './metrics.ts';
-export type { Metric, Distance2, RankKernel } from './metrics.ts';
+export { planeMahalanobis, planeForm, ballArea, rankKernel, rankToDistance } from './metrics.ts';
+export type { RankKernel } from './metrics.ts';
 export {
-  L2,
   nearestNeighbours,
   knnPosterior,
   cellCenter,

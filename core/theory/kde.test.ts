@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDataset, type LabeledPoints2D } from './datasets.ts';
 import type { Vec2 } from './linalg2.ts';
-import { distanceFunction, type Metric } from './metrics.ts';
+import { distance, type Metric } from '../knn/metrics.ts';
+import { planeMahalanobis } from './metrics.ts';
 import { ballGrowth, knnDensityAt } from './kde.ts';
 import { knnPosterior } from './playground.ts';
 
@@ -30,7 +31,7 @@ describe('knnDensityAt', () => {
 
   it('Bayes p(c|x) equals the KNN share n_c(x)/K, and p(x) = Σ p(x|c)p(c), for every metric', () => {
     const blobs = sampleDataset({ kind: 'blobs', numClasses: 4, spread: 1 }, { n: 150, seed: 31 });
-    const metrics: Metric[] = [{ kind: 'l2' }, { kind: 'l1' }, { kind: 'mahalanobis', M: [1, 0.3, 0.3, 2] }];
+    const metrics: Metric[] = ['euclidean', 'l1', planeMahalanobis([1, 0.3, 0.3, 2])];
     for (const metric of metrics) {
       for (const K of [1, 2, 7, 30, 150]) {
         for (const x of [
@@ -75,7 +76,7 @@ describe('ballGrowth', () => {
     const x: Vec2 = [0.3, -0.2];
     const g = ballGrowth(blobs, x, 20);
     expect(g.steps).toBe(20);
-    const d = distanceFunction({ kind: 'l2' });
+    const d = (ax: number, ay: number, bx: number, by: number): number => distance([ax, ay], [bx, by], 'euclidean');
     const sorted = Array.from(blobs.labels, (_, i) => d(x[0], x[1], blobs.points[2 * i], blobs.points[2 * i + 1])).sort(
       (a, b) => a - b,
     );

@@ -3,11 +3,12 @@
  * the class-conditional densities p(x|c) = n_c(x) / (n_c V_K(x)) and priors p(c) = n_c / n, and
  * apply Bayes' rule; the volume cancels and p(c|x) = n_c(x) / K, the KNN vote share.
  */
+import type { Metric } from '../knn/metrics.ts';
 import { assertDataset, classCounts, type LabeledPoints2D } from './datasets.ts';
 import { assertPositiveInt } from './errors.ts';
 import type { Vec2 } from './linalg2.ts';
-import { ballArea, type Metric } from './metrics.ts';
-import { L2, nearestNeighbours } from './playground.ts';
+import { ballArea } from './metrics.ts';
+import { nearestNeighbours } from './playground.ts';
 
 export interface KnnDensityEstimate {
   x: Vec2;
@@ -38,7 +39,12 @@ export interface KnnDensityEstimate {
   knnShare: Float64Array;
 }
 
-export function knnDensityAt(data: LabeledPoints2D, x: Vec2, K: number, metric: Metric = L2): KnnDensityEstimate {
+export function knnDensityAt(
+  data: LabeledPoints2D,
+  x: Vec2,
+  K: number,
+  metric: Metric = 'euclidean',
+): KnnDensityEstimate {
   const n = assertDataset(data);
   const { neighbours, distances } = nearestNeighbours(data, x, K, metric);
   const k = neighbours.length;
@@ -107,7 +113,7 @@ export interface BallGrowth {
 }
 
 /** Animation frames for the growing ball around x, from 1 up to kMax points. */
-export function ballGrowth(data: LabeledPoints2D, x: Vec2, kMax: number, metric: Metric = L2): BallGrowth {
+export function ballGrowth(data: LabeledPoints2D, x: Vec2, kMax: number, metric: Metric = 'euclidean'): BallGrowth {
   const n = assertDataset(data);
   assertPositiveInt('kMax', kMax);
   const { neighbours, distances } = nearestNeighbours(data, x, kMax, metric);

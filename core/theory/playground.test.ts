@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classCounts, sampleDataset, type LabeledPoints2D } from './datasets.ts';
 import type { Vec2 } from './linalg2.ts';
-import { distanceFunction, type Metric } from './metrics.ts';
+import { distance, type Metric } from '../knn/metrics.ts';
+import { planeMahalanobis } from './metrics.ts';
 import type { TieBreak } from '../knn/vote.ts';
 import {
   cellCenter,
@@ -14,7 +15,7 @@ import {
   type GridSpec,
 } from './playground.ts';
 
-const METRICS: Metric[] = [{ kind: 'l1' }, { kind: 'l2' }, { kind: 'mahalanobis', M: [2, 0.7, 0.7, 0.5] }];
+const METRICS: Metric[] = ['l1', 'euclidean', planeMahalanobis([2, 0.7, 0.7, 0.5])];
 
 const RULES: TieBreak[] = ['lowest-index', 'nearest'];
 
@@ -27,7 +28,7 @@ function bruteKnn(
   exclude = -1,
   rule: TieBreak = 'lowest-index',
 ): { probs: number[]; pred: number } {
-  const d = distanceFunction(metric);
+  const d = (ax: number, ay: number, bx: number, by: number): number => distance([ax, ay], [bx, by], metric);
   const order = Array.from(data.labels, (_, i) => i)
     .filter((i) => i !== exclude)
     .map((i) => ({ i, d: d(x[0], x[1], data.points[2 * i], data.points[2 * i + 1]) }))
@@ -66,7 +67,7 @@ describe('knnPosterior', () => {
     // From (0, 1.2): #2 (class 1) at 0.8, #0 (class 0) at 1.2 → a 1–1 tie.
     const tie = knnPosterior(tiny, [0, 1.2], 2);
     expect([tie.predicted, tie.tied]).toEqual([0, true]);
-    expect(knnPosterior(tiny, [0, 1.2], 2, { kind: 'l2' }, 'nearest').predicted).toBe(1);
+    expect(knnPosterior(tiny, [0, 1.2], 2, 'euclidean', 'nearest').predicted).toBe(1);
     expect(r.tied).toBe(false);
   });
 
@@ -177,7 +178,7 @@ describe('decisionRaster', () => {
   });
 
   it('a Mahalanobis M = diag(1, 0) ignores y: every column has one class', () => {
-    const r = decisionRaster(data, { grid, K: 3, metric: { kind: 'mahalanobis', M: [1, 0, 0, 0] } });
+    const r = decisionRaster(data, { grid, K: 3, metric: planeMahalanobis([1, 0, 0, 0]) });
     for (let col = 0; col < 17; col++) {
       for (let row = 1; row < 13; row++) expect(r.argmax[row * 17 + col]).toBe(r.argmax[col]);
     }
@@ -218,13 +219,13 @@ describe('errorVsK', () => {
       const j = K - 1;
       let wrongTrain = 0;
       for (let i = 0; i < 120; i++) {
-        const ref = bruteKnn(train, [train.points[2 * i], train.points[2 * i + 1]], K, { kind: 'l2' }, i, rule);
+        const ref = bruteKnn(train, [train.points[2 * i], train.points[2 * i + 1]], K, 'euclidean', i, rule);
         if (ref.pred !== train.labels[i]) wrongTrain++;
       }
       let wrongTest = 0;
       for (let t = 0; t < 90; t++) {
         if (
-          bruteKnn(train, [test.points[2 * t], test.points[2 * t + 1]], K, { kind: 'l2' }, -1, rule).pred !==
+          bruteKnn(train, [test.points[2 * t], test.points[2 * t + 1]], K, 'euclidean', -1, rule).pred !==
           test.labels[t]
         )
           wrongTest++;

@@ -3,13 +3,12 @@
  * and training / test error as a function of K.
  */
 import { HeapSet } from '../knn/heap.ts';
+import type { Metric } from '../knn/metrics.ts';
 import { isTied, voteWithTieBreak, type TieBreak } from '../knn/vote.ts';
 import { assertDataset, classCounts, type Box, type LabeledPoints2D } from './datasets.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
 import type { Vec2 } from './linalg2.ts';
-import { rankKernel, rankToDistance, type Metric, type RankKernel } from './metrics.ts';
-
-export const L2: Metric = { kind: 'l2' };
+import { rankKernel, rankToDistance, type RankKernel } from './metrics.ts';
 
 export interface KnnPosterior {
   /** K actually used: min(K, n). With K ≥ n every point votes and p(c|x) is the class prior. */
@@ -61,7 +60,7 @@ export function nearestNeighbours(
   data: LabeledPoints2D,
   x: Vec2,
   K: number,
-  metric: Metric = L2,
+  metric: Metric = 'euclidean',
 ): { neighbours: Int32Array; distances: Float64Array } {
   const n = assertDataset(data);
   assertPositiveInt('K', K);
@@ -81,7 +80,7 @@ export function knnPosterior(
   data: LabeledPoints2D,
   x: Vec2,
   K: number,
-  metric: Metric = L2,
+  metric: Metric = 'euclidean',
   tieBreak: TieBreak = 'lowest-index',
 ): KnnPosterior {
   const { neighbours, distances } = nearestNeighbours(data, x, K, metric);
@@ -164,7 +163,7 @@ export function decisionRaster(data: LabeledPoints2D, options: DecisionRasterOpt
   if (n === 0) throw new TheoryInputError('The training set is empty; add points before drawing decision regions.');
   const k = Math.min(options.K, n);
   const M = data.numClasses;
-  const kernel = rankKernel(options.metric ?? L2);
+  const kernel = rankKernel(options.metric ?? 'euclidean');
   const { width, height, box } = grid;
   const cells = width * height;
   const argmax = new Int32Array(cells);
@@ -215,7 +214,7 @@ export interface OneNnRaster {
 }
 
 /** The K = 1 regions: which training point, and hence which class, is nearest to each cell. */
-export function oneNnRaster(data: LabeledPoints2D, grid: GridSpec, metric: Metric = L2): OneNnRaster {
+export function oneNnRaster(data: LabeledPoints2D, grid: GridSpec, metric: Metric = 'euclidean'): OneNnRaster {
   const n = assertDataset(data);
   assertGrid(grid);
   if (n === 0) throw new TheoryInputError('The training set is empty; add points before drawing Voronoi cells.');
@@ -279,7 +278,7 @@ export function errorVsK(train: LabeledPoints2D, test: LabeledPoints2D, options:
     );
   }
   const ks = resolveKs(options, nTrain);
-  const kernel = rankKernel(options.metric ?? L2);
+  const kernel = rankKernel(options.metric ?? 'euclidean');
   const tieBreak = options.tieBreak ?? 'lowest-index';
   const kMax = ks[ks.length - 1];
   const M = train.numClasses;

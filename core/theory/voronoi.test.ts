@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDataset, type Box, type LabeledPoints2D } from './datasets.ts';
 import type { Mat2 } from './linalg2.ts';
-import { distanceFunction, type Metric } from './metrics.ts';
+import { distance, type Metric } from '../knn/metrics.ts';
+import { planeMahalanobis } from './metrics.ts';
 import { cellCenter, oneNnRaster } from './playground.ts';
 import { voronoiDiagram } from './voronoi.ts';
 
@@ -75,9 +76,10 @@ describe('voronoiDiagram', () => {
       labels: Int32Array.from([0, 1]),
       numClasses: 2,
     };
-    const { edges } = voronoiDiagram(data, box, { kind: 'mahalanobis', M });
+    const metric = planeMahalanobis(M);
+    const { edges } = voronoiDiagram(data, box, metric);
     expect(edges).toHaveLength(1);
-    const d = distanceFunction({ kind: 'mahalanobis', M });
+    const d = (ax: number, ay: number, bx: number, by: number): number => distance([ax, ay], [bx, by], metric);
     for (const [x, y] of [
       [edges[0].x1, edges[0].y1],
       [edges[0].x2, edges[0].y2],
@@ -87,12 +89,12 @@ describe('voronoiDiagram', () => {
   });
 
   const data = sampleDataset({ kind: 'blobs', numClasses: 3, spread: 1.2 }, { n: 60, seed: 21 });
-  const metrics: Metric[] = [{ kind: 'l2' }, { kind: 'mahalanobis', M: [1.5, -0.4, -0.4, 0.8] }];
+  const metrics: Metric[] = ['euclidean', planeMahalanobis([1.5, -0.4, -0.4, 0.8])];
 
   it.each(metrics)('cells tile the box and every edge separates exactly its two nearest sites (%o)', (metric) => {
     const { cells, edges } = voronoiDiagram(data, box, metric);
     expect(cells.reduce((s, c) => s + polygonArea(c), 0)).toBeCloseTo(80, 8);
-    const d = distanceFunction(metric);
+    const d = (ax: number, ay: number, bx: number, by: number): number => distance([ax, ay], [bx, by], metric);
     expect(edges.length).toBeGreaterThan(60);
     for (const e of edges) {
       for (const t of [0.25, 0.5, 0.75]) {
@@ -136,6 +138,6 @@ describe('voronoiDiagram', () => {
   });
 
   it('refuses L1 with a pointer to the raster', () => {
-    expect(() => voronoiDiagram(data, box, { kind: 'l1' })).toThrow(/oneNnRaster/);
+    expect(() => voronoiDiagram(data, box, 'l1')).toThrow(/oneNnRaster/);
   });
 });

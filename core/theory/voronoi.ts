@@ -2,10 +2,11 @@
  * Exact Voronoi diagram (the K = 1 regions) inside a box, for L2 and Mahalanobis metrics, where every
  * bisector is a straight line. Each cell is the box clipped by the half-planes "closer to me than to j".
  */
+import type { Metric } from '../knn/metrics.ts';
 import { assertDataset, type Box, type LabeledPoints2D } from './datasets.ts';
 import { TheoryInputError } from './errors.ts';
-import { assertPsd2, IDENTITY2, type Mat2 } from './linalg2.ts';
-import type { Metric } from './metrics.ts';
+import { quadForm2 } from './linalg2.ts';
+import { planeForm } from './metrics.ts';
 
 export interface VoronoiEdge {
   x1: number;
@@ -37,15 +38,14 @@ interface Polygon {
   tags: number[];
 }
 
-export function voronoiDiagram(data: LabeledPoints2D, box: Box, metric: Metric = { kind: 'l2' }): VoronoiDiagram {
+export function voronoiDiagram(data: LabeledPoints2D, box: Box, metric: Metric = 'euclidean'): VoronoiDiagram {
   const n = assertDataset(data);
-  if (metric.kind === 'l1') {
+  const M = planeForm(metric);
+  if (M === 'l1') {
     throw new TheoryInputError(
       'Exact Voronoi edges exist only for L2 and Mahalanobis metrics (L1 bisectors bend); draw the L1 cells with oneNnRaster instead.',
     );
   }
-  const M: Mat2 = metric.kind === 'mahalanobis' ? metric.M : IDENTITY2;
-  if (metric.kind === 'mahalanobis') assertPsd2('Mahalanobis matrix M', M);
   const { xmin, xmax, ymin, ymax } = box;
   if (![xmin, xmax, ymin, ymax].every(Number.isFinite) || !(xmax > xmin) || !(ymax > ymin)) {
     throw new TheoryInputError(
@@ -64,7 +64,7 @@ export function voronoiDiagram(data: LabeledPoints2D, box: Box, metric: Metric =
     };
     const ax = p[2 * i];
     const ay = p[2 * i + 1];
-    const aMa = quad(M, ax, ay);
+    const aMa = quadForm2(M, ax, ay);
     for (let j = 0; j < n && poly.xs.length > 0; j++) {
       if (j === i) continue;
       const bx = p[2 * j];
@@ -79,7 +79,7 @@ export function voronoiDiagram(data: LabeledPoints2D, box: Box, metric: Metric =
         if (j < i) poly = { xs: [], ys: [], tags: [] };
         continue;
       }
-      poly = clip(poly, nx, ny, 0.5 * (quad(M, bx, by) - aMa), j);
+      poly = clip(poly, nx, ny, 0.5 * (quadForm2(M, bx, by) - aMa), j);
     }
     polys.push(dedupe(poly, 1e-12 * scale));
   }
@@ -113,10 +113,6 @@ export function voronoiDiagram(data: LabeledPoints2D, box: Box, metric: Metric =
     return out;
   });
   return { box: { ...box }, cells, edges };
-}
-
-function quad(M: Mat2, x: number, y: number): number {
-  return x * (M[0] * x + M[1] * y) + y * (M[2] * x + M[3] * y);
 }
 
 /** Sutherland–Hodgman clip to {x : n·x ≤ c}, keeping for every edge the site that produced it. */

@@ -3,6 +3,7 @@
  * out. The service runs them inline or, when heavy, in a worker thread (theory.worker.ts).
  */
 import * as T from '../../theory/index.ts';
+import type { Metric } from '../../knn/metrics.ts';
 import { deriveSeed } from '../../util/random.ts';
 import type { ParsedParams } from '../../api/contract.ts';
 import type {
@@ -70,8 +71,8 @@ export function fromPoints(d: T.LabeledPoints2D): Dataset2D {
   return { points: Array.from(d.points), labels: Array.from(d.labels), numClasses: d.numClasses };
 }
 
-function toMetric(m: ParsedParams<'theoryRegions'>['metric']): T.Metric {
-  return m.kind === 'mahalanobis' ? { kind: 'mahalanobis', M: m.M } : m;
+function toMetric(m: ParsedParams<'theoryRegions'>['metric']): Metric {
+  return m.kind === 'mahalanobis' ? T.planeMahalanobis(m.M) : m.kind === 'l1' ? 'l1' : 'euclidean';
 }
 
 function toShape(s: ParsedParams<'theoryDataset'>['shape']): T.DatasetShape {
@@ -220,7 +221,7 @@ function regions(p: ParsedParams<'theoryRegions'>): RegionsResult {
     const one = T.oneNnRaster(data, grid, metric);
     nearest = base64(Uint16Array.from(one.nearest));
     if (p.voronoi) {
-      if (metric.kind === 'l1') {
+      if (metric === 'l1') {
         voronoiNote = 'L1 bisectors bend, so the cells are drawn from the raster instead of exact edges.';
       } else if (n > THEORY_LIMITS.voronoiPoints) {
         voronoiNote = `Exact Voronoi edges are drawn up to ${THEORY_LIMITS.voronoiPoints} points; these cells come from the raster.`;
@@ -259,7 +260,7 @@ export function curveFor(
   train: T.LabeledPoints2D,
   test: T.LabeledPoints2D,
   kMax: number,
-  metric: T.Metric,
+  metric: Metric,
   testSource: ErrorCurveResult['testSource'],
 ): ErrorCurveResult {
   const c = T.errorVsK(train, test, { kMax: Math.min(kMax, train.labels.length), metric });
@@ -385,7 +386,7 @@ function yourDataProjection(p: YourDataTask): YourDataProjection {
       dim: m.dim,
       explainedVariance: [pca.explainedVarianceRatio[0], pca.explainedVarianceRatio[1]] as [number, number],
       data: fromPoints(data),
-      curve: curveFor(train, test, p.kMax, T.L2, 'given'),
+      curve: curveFor(train, test, p.kMax, 'euclidean', 'given'),
     };
   });
   return { spaces };
