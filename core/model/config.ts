@@ -158,3 +158,28 @@ export function modelLayout(model: ModelConfig, vocabSize: number): ParamLayout 
     },
   ]);
 }
+
+/** Settings over the defaults: nested objects in part, arrays and tuples whole. */
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] | null ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Merges user settings over the defaults (nested model/text/augment objects too; undefined keeps the default). */
+export function resolveConfig(partial: DeepPartial<TrainConfig> = {}): TrainConfig {
+  const d = defaultTrainConfig();
+  const p = defined(partial) as Partial<TrainConfig>;
+  const model = defined(partial.model ?? {}) as Partial<TrainConfig['model']>;
+  const c: TrainConfig = {
+    ...d,
+    ...p,
+    model: { ...d.model, ...model, text: { ...d.model.text, ...defined(partial.model?.text ?? {}) } },
+    loss: { ...d.loss, ...defined(partial.loss ?? {}) },
+    augment: { ...d.augment, ...defined(partial.augment ?? {}) },
+  };
+  validateConfig(c);
+  return c;
+}

@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { latestCheckpoint } from '../store/checkpoints.ts';
 import { embeddingCounts, readEmbeddings } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
+import { Lab } from '../store/lab.ts';
 import { getModel, listModels, modelWeights } from '../store/models.ts';
 import { createFixtureLab } from '../store/testing/fixture-lab.ts';
-import type { TrainConfig } from './config.ts';
+import type { DeepPartial, TrainConfig } from './config.ts';
+import { TrainingDataError } from './errors.ts';
+import { crashAfterStep, SimulatedCrash } from './testing/crash.ts';
 import { TINY_CONFIG } from './testing/tiny-config.ts';
-import { batchPositives, SimulatedCrash, train, TrainingDataError, type DeepPartial } from './trainer.ts';
+import { train } from './trainer.ts';
 
 const tiny = (over: DeepPartial<TrainConfig> = {}): DeepPartial<TrainConfig> => ({
   ...TINY_CONFIG,
@@ -17,27 +20,6 @@ const tiny = (over: DeepPartial<TrainConfig> = {}): DeepPartial<TrainConfig> => 
 });
 
 const local = { threads: 'local' as const, prefer: 'wasm' as const };
-
-describe('batch positives', () => {
-  it('pairs each image with its text, identical texts, its own label prompt, and (supervised) same-label items', () => {
-    const texts = ['a red square', 'a photo of a square', 'a red square', 'a blue disc'];
-    const labels = ['square', 'square', 'disc', 'disc'];
-    const promptOf = [null, 'square', null, null];
-    const rows = (p: Float32Array) => [0, 1, 2, 3].map((i) => Array.from(p.subarray(i * 4, i * 4 + 4)));
-    expect(rows(batchPositives(texts, labels, promptOf, false))).toEqual([
-      [1, 1, 1, 0], // its text, the square prompt, the identical caption of item 2
-      [0, 1, 0, 0],
-      [1, 0, 1, 0],
-      [0, 0, 0, 1],
-    ]);
-    expect(rows(batchPositives(texts, labels, promptOf, true))).toEqual([
-      [1, 1, 1, 0],
-      [1, 1, 0, 0],
-      [1, 0, 1, 1],
-      [0, 0, 1, 1],
-    ]);
-  });
-});
 
 describe('train', () => {
   it('lowers the loss, records steps, epochs and validation metrics, and stores embeddings', async () => {
@@ -94,23 +76,19 @@ describe('train', () => {
   it('keeps the tensor count constant across steps', async () => {
     const lab = createFixtureLab({ perPair: 6 });
     const counts: number[] = [];
-    await train(lab, tiny({ epochs: 3 }), { ...local, afterStep: () => counts.push(tf.memory().numTensors) });
+    await train(lab, tiny({ epochs: 3 }), { ...local, onStep: () => counts.push(tf.memory().numTensors) });
     expect(counts.length).toBeGreaterThanOrEqual(6);
     expect(new Set(counts.slice(1)).size).toBe(1);
     lab.close();
   });
 
   it('resumes after a crash from the last checkpoint and ends exactly where an uninterrupted run ends', async () => {
-    const lab = createFixtureLab({ perPair: 6 });
-    const straight = await train(lab, tiny({ epochs: 3 }), local);
+    const fixture = createFixtureLab({ perPair: 6 });
+    const straight = await train(fixture, tiny({ epochs: 3 }), local);
     await expect(
-      train(lab, tiny({ epochs: 3, checkpointSeconds: 0 }), {
-        ...local,
-        afterStep: (step) => {
-          if (step === 3) throw new SimulatedCrash('killed');
-        },
-      }),
+      train(fixture, tiny({ epochs: 3, checkpointSeconds: 0 }), { ...local, onStep: crashAfterStep(fixture, 3) }),
     ).rejects.toThrow(SimulatedCrash);
+    const lab = Lab.open(fixture.path);
     const crashed = listModels(lab.db)[0];
     expect(crashed.status).toBe('running');
     expect(latestCheckpoint(lab.db, crashed.id)!.step).toBe(3);
@@ -128,7 +106,7 @@ describe('train', () => {
     const r = await train(lab, tiny({ epochs: 3 }), {
       ...local,
       signal: controller.signal,
-      afterStep: (s) => s === 2 && controller.abort(),
+      onStep: (s) => s === 2 && controller.abort(),
     });
     expect(r.status).toBe('cancelled');
     expect(getModel(lab.db, r.modelId).status).toBe('cancelled');

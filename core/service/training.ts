@@ -1,9 +1,9 @@
 import type { ApiHandlers, ModelSummary } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
-import type { TrainConfig } from '../model/config.ts';
+import { resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
 import { readModelConfig } from '../model/stored.ts';
-import { resolveConfig, train, type DeepPartial } from '../model/trainer.ts';
+import { train } from '../model/trainer.ts';
 import { liveCounts } from '../store/items.ts';
 import { embeddingCounts } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';

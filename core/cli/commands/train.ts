@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { LOSS } from '../../api/contract.ts';
-import type { TrainConfig } from '../../model/config.ts';
-import type { DeepPartial, TrainProgress, TrainResult } from '../../model/trainer.ts';
+import type { DeepPartial, TrainConfig } from '../../model/config.ts';
+import type { TrainProgress } from '../../model/progress.ts';
+import type { TrainResult } from '../../model/trainer.ts';
 import type { Lab } from '../../store/lab.ts';
 import { resumableModels } from '../../store/models.ts';
 import { UserError } from '../../util/user-error.ts';
@@ -94,7 +95,7 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
     bar.update({ phase, done: p.step, total: p.totalSteps, rate: p.samplesPerSec, etaSeconds: p.etaSeconds });
   };
   // Loaded on use: training pulls in TF.js, which every other command would pay for at start-up.
-  const { train, TrainingError } = await import('../../model/trainer.ts');
+  const { train, TrainingError } = await import('../../model/index.ts');
   try {
     const result = await train(lab, resume === undefined ? configFromOptions(o) : {}, { resume, signal, onProgress });
     bar.done();

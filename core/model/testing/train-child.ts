@@ -11,7 +11,7 @@ await train(
   {
     threads: 'local',
     prefer: 'wasm',
-    afterStep: (step) => process.stdout.write(`step ${step}\n`),
+    onStep: (step) => process.stdout.write(`step ${step}\n`),
   },
 );
 process.stdout.write('done\n');

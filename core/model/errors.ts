@@ -1,0 +1,11 @@
+import { UserError } from '../util/user-error.ts';
+
+/** Training data that cannot work (too few pairs); the message says what to import. */
+export class TrainingDataError extends UserError {
+  override readonly name = 'TrainingDataError';
+}
+
+/** Training diverged or failed in a way the user can address. */
+export class TrainingError extends Error {
+  override readonly name = 'TrainingError';
+}

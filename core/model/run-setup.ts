@@ -1,0 +1,165 @@
+import { latestCheckpoint, type Checkpoint } from '../store/checkpoints.ts';
+import type { Db } from '../store/lab.ts';
+import { claimModel, createModel, finishModel, modelWeights } from '../store/models.ts';
+import type { BackendName } from './backend.ts';
+import { TrainingPairs, trainTexts } from './batch.ts';
+import { restorePosition, startPosition, type RunPosition } from './checkpoint.ts';
+import { ConfigError, labelPrompt, modelLayout, resolveConfig, type DeepPartial, type TrainConfig } from './config.ts';
+import { loadLabData, type LabData } from './data.ts';
+import { startEngines, type Engine } from './engine.ts';
+import type { ParamLayout } from './params.ts';
+import { readStoredModel } from './stored.ts';
+import { Tokenizer } from './tokenizer.ts';
+
+/** Batch size and step counts of a run. */
+export interface Schedule {
+  batch: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  warmupSteps: number;
+}
+
+/** A run ready to train: its model row, settings, data and position (new, warm-started or resumed). */
+export interface RunSetup extends RunPosition {
+  modelId: number;
+  config: TrainConfig;
+  tokenizer: Tokenizer;
+  data: LabData;
+  pairs: TrainingPairs;
+  layout: ParamLayout;
+  schedule: Schedule;
+}
+
+/** Where a run starts: a new configuration (perhaps warm-started from another model's weights), or a checkpoint. */
+interface RunSource {
+  config: TrainConfig;
+  tokenizer: Tokenizer;
+  /** The model resumed; null when a new one is to be created. */
+  modelId: number | null;
+  checkpoint: Checkpoint | null;
+  /** Initial weights of a warm start. */
+  initial: Float32Array | null;
+}
+
+/** An interrupted run, claimed by this process. */
+function resumeSource(db: Db, id: number): RunSource {
+  const rec = readStoredModel(db, id);
+  if (rec.status === 'done') throw new ConfigError(`model ${rec.id} already finished training`);
+  const checkpoint = latestCheckpoint(db, rec.id);
+  if (!checkpoint) throw new ConfigError(`model ${rec.id} has no checkpoint to resume from`);
+  claimModel(db, rec.id);
+  return {
+    config: rec.config,
+    tokenizer: Tokenizer.fromSpec(rec.tokenizer),
+    modelId: rec.id,
+    checkpoint,
+    initial: null,
+  };
+}
+
+/** A tokenizer over the train split's captions (and label prompts). */
+function buildTokenizer(data: LabData, config: TrainConfig): Tokenizer {
+  const texts: string[] = [];
+  for (const item of data.items) {
+    if (item.split !== 'train') continue;
+    texts.push(...trainTexts(item));
+    if (config.labelPrompts && item.label !== null) texts.push(labelPrompt(item.label));
+  }
+  const t = config.model.text;
+  return Tokenizer.build(texts, {
+    maxWords: t.maxWords,
+    buckets: t.buckets,
+    ngramMin: t.ngramMin,
+    ngramMax: t.ngramMax,
+  });
+}
+
+/** A new run from the user's settings; a warm start takes its source model's tokenizer and weights. */
+function newSource(db: Db, partial: DeepPartial<TrainConfig>, data: LabData): RunSource {
+  const config = resolveConfig(partial);
+  if (config.initFrom === null)
+    return { config, tokenizer: buildTokenizer(data, config), modelId: null, checkpoint: null, initial: null };
+  const src = readStoredModel(db, config.initFrom);
+  if (JSON.stringify(src.config.model) !== JSON.stringify(config.model)) {
+    throw new ConfigError(`model ${src.id} has a different architecture; a warm start needs the same sizes`);
+  }
+  return {
+    config,
+    tokenizer: Tokenizer.fromSpec(src.tokenizer),
+    modelId: null,
+    checkpoint: null,
+    initial: modelWeights(db, src.id),
+  };
+}
+
+/**
+ * Loads the lab's data and sets up a run: model `resume` from its checkpoint, or a new model (created in the lab
+ * once its training pairs check out) from the default settings under `partial`.
+ */
+export function setupRun(
+  db: Db,
+  partial: DeepPartial<TrainConfig>,
+  resume: number | undefined,
+  backend: string,
+): RunSetup {
+  const data = loadLabData(db);
+  const source = resume !== undefined ? resumeSource(db, resume) : newSource(db, partial, data);
+  const { config, tokenizer } = source;
+  const pairs = new TrainingPairs(data, config, tokenizer);
+  const layout = modelLayout(config.model, tokenizer.vocabSize);
+  const modelId =
+    source.modelId ??
+    createModel(db, {
+      config,
+      tokenizer: tokenizer.spec,
+      backend,
+      data: {
+        trainPairs: pairs.items.length,
+        valItems: data.items.filter((i) => i.split === 'val').length,
+        items: data.items.length,
+        labels: [...new Set(data.items.map((i) => i.label).filter((l): l is string => l !== null))].sort(),
+      },
+    });
+  const batch = Math.min(config.batchSize, pairs.items.length);
+  const stepsPerEpoch = Math.max(1, Math.floor(pairs.items.length / batch));
+  const schedule: Schedule = {
+    batch,
+    stepsPerEpoch,
+    totalSteps: stepsPerEpoch * config.epochs,
+    warmupSteps: Math.round(config.warmupEpochs * stepsPerEpoch),
+  };
+  const position = source.checkpoint
+    ? restorePosition(db, modelId, source.checkpoint, layout, config.weightDecay)
+    : startPosition(layout, source.initial ?? layout.init(config.seed), config.weightDecay);
+  return { ...position, modelId, config, tokenizer, data, pairs, layout, schedule };
+}
+
+/** The run's engines: `workers` threads, or 0 (this thread) for 'local'. A failure to start them fails the run. */
+export async function startRunEngines(
+  db: Db,
+  run: RunSetup,
+  threads: 'workers' | 'local' | undefined,
+  prefer: BackendName | undefined,
+): Promise<{ engines: Engine[]; grads: Float32Array[] }> {
+  const { config, tokenizer } = run;
+  try {
+    return await startEngines(
+      threads === 'local' ? 0 : config.workers,
+      {
+        model: config.model,
+        vocabSize: tokenizer.vocabSize,
+        store: run.data.store,
+        augment: config.augment,
+        prefer,
+        weights: run.params,
+      },
+      run.layout.total,
+    );
+  } catch (e) {
+    finishModel(db, run.modelId, {
+      status: 'failed',
+      error: `could not start the training workers: ${(e as Error).message}`,
+    });
+    throw e;
+  }
+}
