@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnnClassifier } from './classifier.ts';
-import { kdeAt, kdeFromNeighbours } from './kde.ts';
+import { kBallDensity, kdeAt, kdeFromNeighbours } from './kde.ts';
 import { createRng } from '../util/random.ts';
 
 describe('KDE view of KNN', () => {
@@ -40,5 +40,16 @@ describe('KDE view of KNN', () => {
     const view = kdeFromNeighbours(['a', 'b'], 0, ['a', 'b', 'b'], 3);
     expect(view.logVolume).toBe(-Infinity);
     expect(view.classes.map((c) => c.posterior)).toEqual([0.5, 0.5]);
+  });
+
+  it('kBallDensity: a class without training rows has p(x|c) = 0 and p(c|x) = 0', () => {
+    const ball = kBallDensity([0, 0, 2], [4, 0, 2], Math.log(0.5));
+    expect(Array.from(ball.inBall)).toEqual([2, 0, 1]);
+    expect(Array.from(ball.prior)).toEqual([4 / 6, 0, 2 / 6]);
+    expect(ball.logLikelihood[0]).toBeCloseTo(Math.log(2 / (4 * 0.5)), 14);
+    expect(ball.logLikelihood[1]).toBe(-Infinity);
+    expect(ball.logDensity).toBeCloseTo(Math.log(3 / (6 * 0.5)), 14);
+    expect(ball.posterior[0]).toBeCloseTo(2 / 3, 15);
+    expect(ball.posterior[1]).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
  * the class-conditional densities p(x|c) = n_c(x) / (n_c V_K(x)) and priors p(c) = n_c / n, and
  * apply Bayes' rule; the volume cancels and p(c|x) = n_c(x) / K, the KNN vote share.
  */
+import { kBallDensity } from '../knn/kde.ts';
 import type { Metric } from '../knn/metrics.ts';
 import { assertDataset, classCounts, type LabeledPoints2D } from './datasets.ts';
 import { assertPositiveInt } from './errors.ts';
@@ -51,26 +52,10 @@ export function knnDensityAt(
   const M = data.numClasses;
   const radius = distances[k - 1];
   const volume = ballArea(metric, radius);
-  const countsInBall = new Int32Array(M);
-  for (let j = 0; j < k; j++) countsInBall[data.labels[neighbours[j]]]++;
   const classTotals = classCounts(data);
-  const likelihood = new Float64Array(M);
-  const prior = new Float64Array(M);
-  const joint = new Float64Array(M);
-  for (let c = 0; c < M; c++) {
-    prior[c] = classTotals[c] / n;
-    likelihood[c] = classTotals[c] === 0 ? 0 : countsInBall[c] / (classTotals[c] * volume);
-    joint[c] = likelihood[c] * prior[c];
-  }
-  const posterior = new Float64Array(M);
-  if (volume > 0) {
-    const evidence = joint.reduce((a, b) => a + b, 0);
-    for (let c = 0; c < M; c++) posterior[c] = joint[c] / evidence;
-  } else {
-    // All K neighbours sit exactly at x: V = 0 and every density is infinite. Bayes' rule still holds
-    // as V → 0 because V cancels, leaving the vote share.
-    for (let c = 0; c < M; c++) posterior[c] = countsInBall[c] / k;
-  }
+  const codes = Int32Array.from(neighbours, (i) => data.labels[i]);
+  const ball = kBallDensity(codes, classTotals, Math.log(volume));
+  const countsInBall = ball.inBall;
   const knnShare = Float64Array.from(countsInBall, (cnt) => cnt / k);
   return {
     x: [x[0], x[1]],
@@ -83,10 +68,10 @@ export function knnDensityAt(
     distances,
     countsInBall,
     classTotals,
-    density: k / (n * volume),
-    likelihood,
-    prior,
-    posterior,
+    density: Math.exp(ball.logDensity),
+    likelihood: ball.logLikelihood.map(Math.exp),
+    prior: ball.prior,
+    posterior: ball.posterior,
     knnShare,
   };
 }
