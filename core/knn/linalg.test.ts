@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/random.ts';
-import { gram, symmetricEigen } from './linalg.ts';
+import { columnMeans, covariance, gram, symmetricEigen } from './linalg.ts';
 
 /** Checks A·v = λ·v (to `digits`), descending values and orthonormal rows. */
 function expectEigenpairs(a: ArrayLike<number>, n: number, digits: number): void {
@@ -85,6 +85,13 @@ describe('symmetricEigen', () => {
 
   it('gram(A) is AᵀA', () => {
     expect(Array.from(gram([1, 2, 0, 0, 1, 1], 2, 3))).toEqual([1, 2, 0, 2, 5, 1, 0, 1, 1]);
+  });
+
+  it('columnMeans and covariance give the sample mean and covariance (n − 1 denominator)', () => {
+    const x = [1, 2, 3, 6, 5, 10];
+    const mean = columnMeans(x, 3, 2);
+    expect(Array.from(mean)).toEqual([3, 6]);
+    expect(Array.from(covariance(x, 3, 2, mean))).toEqual([4, 8, 8, 16]);
   });
 });
 

@@ -226,3 +226,32 @@ export function gram(a: ArrayLike<number>, m: number, n: number): Float64Array {
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[i * n + j] = out[j * n + i];
   return out;
 }
+
+/** Column means of a row-major n×d matrix, in float64. */
+export function columnMeans(x: ArrayLike<number>, n: number, d: number): Float64Array {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  return mean;
+}
+
+/** Sample covariance (n − 1 denominator) of the rows of a row-major n×d matrix about `mean`, d×d in float64. */
+export function covariance(x: ArrayLike<number>, n: number, d: number, mean: ArrayLike<number>): Float64Array {
+  const C = new Float64Array(d * d);
+  const row = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) row[j] = x[i * d + j] - mean[j];
+    for (let a = 0; a < d; a++) {
+      const ra = row[a];
+      if (ra === 0) continue;
+      for (let b = a; b < d; b++) C[a * d + b] += ra * row[b];
+    }
+  }
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) {
+      C[a * d + b] /= n - 1;
+      C[b * d + a] = C[a * d + b];
+    }
+  }
+  return C;
+}

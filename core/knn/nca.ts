@@ -1,7 +1,7 @@
 import { KnnArgumentError, ShapeError } from './errors.ts';
 import { looKCurve } from './kcurve.ts';
 import { encodeLabels } from './labels.ts';
-import { gram, symmetricEigen } from './linalg.ts';
+import { columnMeans, covariance, gram, symmetricEigen } from './linalg.ts';
 import type { Matrix } from './matrix.ts';
 import { mahalanobisFromMap, type MahalanobisMetric } from './metrics.ts';
 import { createRng, deriveSeed, sampleDistinct } from '../util/random.ts';
@@ -249,12 +249,9 @@ function initialMap(
     const g = createRng(seed).normal;
     for (let e = 0; e < r * d; e++) A[e] = g() / Math.sqrt(d);
   } else {
-    const mean = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t] / n;
-    const centred = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) centred[i * d + t] = x[i * d + t] - mean[t];
     // The top r principal axes are the first r eigenvector rows.
-    A.set(symmetricEigen(gram(centred, n, d), d).vectors.subarray(0, r * d));
+    const axes = symmetricEigen(covariance(x, n, d, columnMeans(x, n, d)), d).vectors;
+    A.set(axes.subarray(0, r * d));
   }
   return A;
 }

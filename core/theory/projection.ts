@@ -2,7 +2,7 @@
  * Your data in the theory lab: a 2-D PCA projection of an n×D matrix (embeddings or raw pixels),
  * so the K curve, decision regions and Voronoi views can run on real data.
  */
-import { symmetricEigen } from '../knn/linalg.ts';
+import { columnMeans, covariance, symmetricEigen } from '../knn/linalg.ts';
 import type { LabeledPoints2D } from './datasets.ts';
 import { assertPositiveInt, TheoryInputError } from './errors.ts';
 import { createRng } from '../util/random.ts';
@@ -56,9 +56,7 @@ function checkMatrix(X: Matrix, n: number, D: number): void {
 /** The two leading principal axes of the rows of X (n×D, row-major). */
 export function pca2(X: Matrix, n: number, D: number, options: PcaOptions = {}): Pca2D {
   checkMatrix(X, n, D);
-  const mean = new Float64Array(D);
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) mean[j] += X[i * D + j];
-  for (let j = 0; j < D; j++) mean[j] /= n;
+  const mean = columnMeans(X, n, D);
   let totalVariance = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) totalVariance += (X[i * D + j] - mean[j]) ** 2;
   totalVariance /= n - 1;
@@ -95,23 +93,7 @@ interface RawPca {
 }
 
 function densePca(X: Matrix, n: number, D: number, mean: Float64Array): RawPca {
-  const C = new Float64Array(D * D);
-  const row = new Float64Array(D);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < D; j++) row[j] = X[i * D + j] - mean[j];
-    for (let a = 0; a < D; a++) {
-      const ra = row[a];
-      if (ra === 0) continue;
-      for (let b = a; b < D; b++) C[a * D + b] += ra * row[b];
-    }
-  }
-  for (let a = 0; a < D; a++) {
-    for (let b = a; b < D; b++) {
-      C[a * D + b] /= n - 1;
-      C[b * D + a] = C[a * D + b];
-    }
-  }
-  const { values, vectors } = symmetricEigen(C, D);
+  const { values, vectors } = symmetricEigen(covariance(X, n, D, mean), D);
   return { components: vectors.slice(0, 2 * D), values: [values[0], values[1]], iterations: 1, converged: true };
 }
 
