@@ -55,6 +55,27 @@ function scanNearest(
   }
 }
 
+/** Fills `heap` with the nearest points of each cell centre in turn (row-major, row 0 at the top) and visits it. */
+function scanCells(
+  data: LabeledPoints2D,
+  grid: GridSpec,
+  kernel: RankKernel,
+  heap: HeapSet,
+  visit: (cell: number) => void,
+): void {
+  const { box, width, height } = grid;
+  const n = data.labels.length;
+  const dx = (box.xmax - box.xmin) / width;
+  const dy = (box.ymax - box.ymin) / height;
+  for (let row = 0; row < height; row++) {
+    const y = box.ymax - (row + 0.5) * dy;
+    for (let col = 0; col < width; col++) {
+      scanNearest(heap, kernel, box.xmin + (col + 0.5) * dx, y, data.points, n);
+      visit(row * width + col);
+    }
+  }
+}
+
 /** Sorted K nearest training points to (x, y); ties in distance go to the lower index. */
 export function nearestNeighbours(
   data: LabeledPoints2D,
@@ -174,32 +195,22 @@ export function decisionRaster(data: LabeledPoints2D, options: DecisionRasterOpt
   const heap = new HeapSet(1, k);
   const counts = new Int32Array(M);
   const minDist = new Float64Array(M);
-  const p = data.points;
   const labels = data.labels;
-  const dx = (box.xmax - box.xmin) / width;
-  const dy = (box.ymax - box.ymin) / height;
-
-  for (let row = 0; row < height; row++) {
-    const y = box.ymax - (row + 0.5) * dy;
-    for (let col = 0; col < width; col++) {
-      const x = box.xmin + (col + 0.5) * dx;
-      scanNearest(heap, kernel, x, y, p, n);
-      counts.fill(0);
-      minDist.fill(Infinity);
-      for (let s = 0; s < k; s++) {
-        const c = labels[heap.idx[s]];
-        counts[c]++;
-        const d = heap.keys[s];
-        if (d < minDist[c]) minDist[c] = d;
-      }
-      const cell = row * width + col;
-      const best = voteWithTieBreak(counts, minDist, tieBreak);
-      argmax[cell] = best;
-      tied[cell] = isTied(counts, best) ? 1 : 0;
-      maxProb[cell] = counts[best] / k;
-      if (probabilities) for (let c = 0; c < M; c++) probabilities[cell * M + c] = counts[c] / k;
+  scanCells(data, grid, kernel, heap, (cell) => {
+    counts.fill(0);
+    minDist.fill(Infinity);
+    for (let s = 0; s < k; s++) {
+      const c = labels[heap.idx[s]];
+      counts[c]++;
+      const d = heap.keys[s];
+      if (d < minDist[c]) minDist[c] = d;
     }
-  }
+    const best = voteWithTieBreak(counts, minDist, tieBreak);
+    argmax[cell] = best;
+    tied[cell] = isTied(counts, best) ? 1 : 0;
+    maxProb[cell] = counts[best] / k;
+    if (probabilities) for (let c = 0; c < M; c++) probabilities[cell * M + c] = counts[c] / k;
+  });
   return { width, height, box: { ...box }, K: k, numClasses: M, argmax, maxProb, tied, probabilities };
 }
 
@@ -223,19 +234,11 @@ export function oneNnRaster(data: LabeledPoints2D, grid: GridSpec, metric: Metri
   const { width, height, box } = grid;
   const argmax = new Int32Array(width * height);
   const nearest = new Int32Array(width * height);
-  const p = data.points;
-  const dx = (box.xmax - box.xmin) / width;
-  const dy = (box.ymax - box.ymin) / height;
-  for (let row = 0; row < height; row++) {
-    const y = box.ymax - (row + 0.5) * dy;
-    for (let col = 0; col < width; col++) {
-      const x = box.xmin + (col + 0.5) * dx;
-      scanNearest(heap, kernel, x, y, p, n);
-      const best = heap.idx[0];
-      nearest[row * width + col] = best;
-      argmax[row * width + col] = data.labels[best];
-    }
-  }
+  scanCells(data, grid, kernel, heap, (cell) => {
+    const best = heap.idx[0];
+    nearest[cell] = best;
+    argmax[cell] = data.labels[best];
+  });
   return { width, height, box: { ...box }, argmax, nearest };
 }
 
