@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { createRawSnippet } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeApp, labCore, makeModel, stopApps } from '../testing/fake-core.ts';
+import { fakeApp, labCore, makeJob, makeModel, stopApps } from '../testing/fake-core.ts';
 import ModelGate from './ModelGate.svelte';
 
 afterEach(() => {
@@ -29,6 +29,38 @@ describe('ModelGate', () => {
     expect(screen.getByText('Classification works in the embedding space of a trained model.')).toBeTruthy();
     expect(screen.queryByText('the search form')).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Train a model' }));
+    expect(app.router.path).toBe('train');
+  });
+
+  it('names the run that is training while no model has finished, and sends the user to watch it', async () => {
+    const { core } = labCore(2, {
+      models: () => ({ models: [makeModel(3, { status: 'training' })] }),
+      jobs: () => ({
+        jobs: [
+          makeJob({
+            id: 'train-3',
+            kind: 'train',
+            title: 'Train (npair)',
+            progress: {
+              phase: 'model 3 training',
+              done: 30,
+              total: 480,
+              rate: 64,
+              etaSeconds: 300,
+              detail: { modelId: 3, epoch: 1, epochs: 20, loss: 2.5, phase: 'training' },
+            },
+          }),
+        ],
+      }),
+    });
+    const { app, context } = fakeApp(core);
+    render(ModelGate, { context, props: { what: 'Search', children } });
+    expect(await screen.findByText('Training model 3 (epoch 2/20)…')).toBeTruthy();
+    expect(screen.getByText('No trained model yet')).toBeTruthy();
+    expect(
+      screen.getByText('Search works in the embedding space of a trained model: it can start once this run finishes.'),
+    ).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Watch the training' }));
     expect(app.router.path).toBe('train');
   });
 

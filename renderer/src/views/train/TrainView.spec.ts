@@ -95,6 +95,43 @@ describe('TrainView', () => {
     expect(await screen.findByText(/The last run was cancelled/)).toBeTruthy();
   });
 
+  it('plots the steps of a running run as they arrive, and says it waits for the first ones', async () => {
+    const { core } = labCore(10, {
+      models: () => ({ models: [makeModel(3, { status: 'training', epochsDone: 0 })] }),
+      modelHistory: () => ({ steps: [], epochs: [] }),
+    });
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(TrainView, { context: app.context, props: { liveMs: 60_000 } });
+    const loss = await screen.findByRole('figure', { name: 'Training loss' });
+    expect(within(loss).getByText('Waiting for the first steps…')).toBeTruthy();
+    expect(within(loss).queryByText('No data yet.')).toBeNull();
+
+    const step = (done: number, loss: number) =>
+      core.emit({
+        type: 'job',
+        job: makeJob({
+          id: 'train-3',
+          kind: 'train',
+          title: 'Train (npair)',
+          progress: {
+            phase: 'model 3 training',
+            done,
+            total: 40,
+            rate: 64,
+            etaSeconds: 30,
+            detail: { modelId: 3, epoch: 0, epochs: 2, loss, phase: 'training' },
+          },
+        }),
+      });
+    step(1, 3.25);
+    step(2, 3.1);
+    step(2, 3.1);
+    await waitFor(() => expect(within(loss).getByTestId('plot-last').textContent).toBe('last step 1: loss 3.100'));
+    expect(within(loss).getByText('Data (2 points)')).toBeTruthy();
+    expect(within(loss).queryByText('Waiting for the first steps…')).toBeNull();
+  });
+
   it('compares runs in a table, picks one to plot, and resumes a cancelled run', async () => {
     const models = [
       makeModel(2, {
