@@ -1,6 +1,6 @@
 import { UMAP } from 'umap-js';
 import type { Results } from '../../api/contract.ts';
-import { mulberry32 } from '../../knn/index.ts';
+import { createRng } from '../../util/random.ts';
 import { allCaptions } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
 import { pca2, projectRows } from '../../theory/projection.ts';
@@ -30,7 +30,7 @@ export function projection(ctx: SearchContext, o: ProjectionOptions): Results['p
   const db = ctx.lab.db;
   const modelId = ctx.cache.modelId(o.modelId);
   const img = ctx.cache.gallery(modelId, 'image');
-  const rand = mulberry32(7);
+  const rand = createRng(7).next;
   const imageRows = sampleRows(img.m.rows, o.modality === 'both' ? Math.ceil(o.limit / 2) : o.limit, rand);
   const info = itemInfos(
     db,
@@ -75,7 +75,7 @@ export function projection(ctx: SearchContext, o: ProjectionOptions): Results['p
       nComponents: 2,
       nNeighbors: Math.min(15, pts.length - 1),
       minDist: 0.1,
-      random: mulberry32(42),
+      random: createRng(42).next,
     });
     xy = umap.fit(pts.map((p) => Array.from(p.vector))).flat();
   }
