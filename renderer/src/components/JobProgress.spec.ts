@@ -31,6 +31,13 @@ describe('JobProgress', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('no such job'));
   });
 
+  it('counts one image in the singular', () => {
+    const job = makeJob({ progress: { phase: 'import', done: 0, total: 1, rate: 0, etaSeconds: null } });
+    render(JobProgress, { props: { job, oncancel: async () => {} } });
+    expect(screen.getByTestId('progress-text').textContent).toContain('0 / 1 image');
+    expect(screen.getByTestId('progress-text').textContent).not.toContain('1 images');
+  });
+
   it('offers no cancel for a finished job', () => {
     render(JobProgress, { props: { job: makeJob({ status: 'done' }), oncancel: async () => {} } });
     expect(screen.queryByRole('button')).toBeNull();

@@ -38,6 +38,11 @@ describe('LinePlot', () => {
     ]);
   });
 
+  it('counts a single point in the singular', () => {
+    render(LinePlot, { props: { ...props, x: [1], series: [{ label: 'loss', values: [2] }] } });
+    expect(screen.getByText('Data (1 point)')).toBeTruthy();
+  });
+
   it('says when there is nothing to draw yet', () => {
     render(LinePlot, { props: { ...props, x: [], series: [{ label: 'loss', values: [] }] } });
     expect(screen.getByText('No data yet.')).toBeTruthy();

@@ -7,7 +7,7 @@ describe('ProgressBar', () => {
     render(ProgressBar, {
       props: {
         progress: { phase: 'decode', done: 120, total: 319, rate: 45.25, etaSeconds: 4.4 },
-        unit: 'images',
+        unit: 'image',
         label: 'Import progress',
       },
     });
@@ -22,12 +22,12 @@ describe('ProgressBar', () => {
   });
 
   it('is indeterminate before the first progress and says ETA is unknown while it is', () => {
-    const { rerender } = render(ProgressBar, { props: { progress: null, unit: 'samples', label: 'Training' } });
+    const { rerender } = render(ProgressBar, { props: { progress: null, unit: 'sample', label: 'Training' } });
     expect(screen.getByTestId('progress-text').textContent).toContain('starting');
     expect(screen.getByRole('progressbar').hasAttribute('value')).toBe(false);
     rerender({
       progress: { phase: '', done: 0, total: 10, rate: 0, etaSeconds: null },
-      unit: 'samples',
+      unit: 'sample',
       label: 'Training',
     });
     expect(screen.getByTestId('progress-text').textContent).toContain('ETA —');

@@ -16,6 +16,13 @@ describe('StatusBar', () => {
     expect(bar().textContent).toContain('No running jobs');
   });
 
+  it('says "1 item", not "1 items"', async () => {
+    const { core } = labCore(1);
+    render(StatusBar, { context: fakeApp(core).context, props: {} });
+    await waitFor(() => expect(bar().textContent).toContain('· 1 item'));
+    expect(bar().textContent).not.toContain('1 items');
+  });
+
   it('shows every running job live and cancels one through core', async () => {
     const { core } = labCore(3, { cancelJob: () => ({ cancelled: true }) });
     render(StatusBar, { context: fakeApp(core).context, props: {} });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, formatDuration, formatPercent, formatRate } from './format.ts';
+import { baseName, formatDuration, formatPercent, formatRate, plural } from './format.ts';
 
 describe('format', () => {
   it('writes durations briefly and says when they are unknown', () => {
@@ -15,5 +15,11 @@ describe('format', () => {
     expect(formatPercent(0.8345)).toBe('83.5 %');
     expect(formatPercent(null)).toBe('—');
     expect(baseName('images/a/b.png')).toBe('b.png');
+  });
+  it('counts in the singular for one and the plural otherwise', () => {
+    expect(plural(1, 'item')).toBe('1 item');
+    expect(plural(0, 'item')).toBe('0 items');
+    expect(plural(1200, 'test point')).toBe('1,200 test points');
+    expect(plural(2, 'class', 'classes')).toBe('2 classes');
   });
 });

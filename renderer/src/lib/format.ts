@@ -11,6 +11,16 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** The noun for a count of n: singular for one, plural otherwise (`many` for irregular plurals). */
+export function noun(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** A count and its noun: '1 item', '1,200 items', '2 test points'. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${noun(n, one, many)}`;
+}
+
 export function formatRate(rate: number, unit: string): string {
   const digits = rate >= 100 ? 0 : 1;
   return `${rate.toFixed(digits)} ${unit}/s`;

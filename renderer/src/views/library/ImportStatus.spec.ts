@@ -31,13 +31,24 @@ describe('ImportStatus', () => {
       },
     });
     expect(summary()).toBe(
-      'Import done — 1,500 images found: 1,400 new, 2 changed, 3 duplicates, 95 unchanged; 4 errors, 1 warnings in 12.3 s.',
+      'Import done — 1,500 images found: 1,400 new, 2 changed, 3 duplicates, 95 unchanged; 4 errors, 1 warning in 12.3 s.',
     );
     expect(screen.getByText('4 errors').classList.contains('bad')).toBe(true);
 
     await rerender({ job: makeJob({ status: 'cancelled', result: { ...result, errors: 0 } }) });
-    expect(summary()).toMatch(/^Import cancelled — 1,500 images found.*1 warnings\.$/);
+    expect(summary()).toMatch(/^Import cancelled — 1,500 images found.*1 warning\.$/);
     expect(screen.getByText('0 errors').classList.contains('bad')).toBe(false);
+  });
+
+  it('counts one image, duplicate and error in the singular', () => {
+    const result = { found: 1, added: 0, updated: 0, duplicates: 1, unchanged: 0, errors: 1, warnings: 0 };
+    render(ImportStatus, {
+      context: fakeApp(labCore(0).core).context,
+      props: { job: makeJob({ status: 'done', result }) },
+    });
+    expect(summary()).toBe(
+      'Import done — 1 image found: 0 new, 0 changed, 1 duplicate, 0 unchanged; 1 error, 0 warnings.',
+    );
   });
 
   it('shows why an import failed', () => {

@@ -22,6 +22,18 @@ describe('LabSummary', () => {
 
   it('adds the import problems and missing files only when there are some', () => {
     render(LabSummary, { props: { info: { ...makeInfo(makeItems(4)), errors: 2, warnings: 0, missing: 1 } } });
-    expect(lines().slice(5)).toEqual(['2 errors, 0 warnings', '1 missing files']);
+    expect(lines().slice(5)).toEqual(['2 errors, 0 warnings', '1 missing file']);
+  });
+
+  it('counts one of a kind in the singular', () => {
+    render(LabSummary, { props: { info: { ...makeInfo(makeItems(1)), errors: 1, warnings: 1 } } });
+    expect(lines()).toEqual([
+      '1 item',
+      '1 distinct image',
+      '1 caption',
+      '1 label',
+      'train 1 · val 0 · test 0',
+      '1 error, 1 warning',
+    ]);
   });
 });

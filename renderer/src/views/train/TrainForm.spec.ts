@@ -40,7 +40,7 @@ describe('TrainForm', () => {
     await waitFor(() => expect(resume.options).toHaveLength(3));
     expect(Array.from(resume.options, (o) => o.textContent)).toEqual([
       'a new run',
-      '#4 contrastive (failed after 1 epochs)',
+      '#4 contrastive (failed after 1 epoch)',
       '#2 run-2 (cancelled after 3 epochs)',
     ]);
     await fireEvent.input(input('Epochs'), { target: { value: '5' } });
