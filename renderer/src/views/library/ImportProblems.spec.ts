@@ -12,7 +12,7 @@ const problems: Results['importProblems']['problems'] = [
 ];
 
 describe('ImportProblems', () => {
-  it('tables each problem: severity, file (the folder when the problem is the folder), line, reason', async () => {
+  it('tables each problem: severity, folder, file, line, reason; the heading names the one folder', async () => {
     const { core } = labCore(0, { importProblems: () => ({ total: 2, problems }) });
     render(ImportProblems, { context: fakeApp(core).context, props: { version: 1, limit: 50 } });
     const table = await screen.findByRole('table', { name: 'Import problems' });
@@ -20,13 +20,31 @@ describe('ImportProblems', () => {
       .getAllByRole('row')
       .slice(1)
       .map((r) => Array.from(r.children, (c) => c.textContent));
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Severity', 'Folder', 'File', 'Line', 'Reason']);
     expect(rows).toEqual([
-      ['error', 'a/bad.png', '', 'cannot decode'],
-      ['warning', 'sample', '12', 'identical row'],
+      ['error', '/data/sample', 'a/bad.png', '', 'cannot decode'],
+      ['warning', '/data/sample', '(the folder)', '12', 'identical row'],
     ]);
-    expect(screen.getByRole('heading').textContent).toBe('Problems in the latest import of each folder (2)');
+    expect(screen.getByRole('heading').textContent).toBe('Problems in the latest import of /data/sample (2)');
     expect(screen.queryByText(/Showing the first/)).toBeNull();
     expect(core.lastParams('importProblems')).toEqual({ limit: 50 });
+  });
+
+  it('says how many folders the problems come from, and each row names its folder', async () => {
+    const two = [...problems, { ...problems[0], runId: 2, root: '/data/other', path: 'c.gif', reason: 'truncated' }];
+    const { core } = labCore(0, { importProblems: () => ({ total: 3, problems: two }) });
+    render(ImportProblems, { context: fakeApp(core).context, props: { version: 1 } });
+    const table = await screen.findByRole('table', { name: 'Import problems' });
+    expect(screen.getByRole('heading').textContent).toBe('Problems in the latest imports of 2 folders (3)');
+    const folders = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.children[1].textContent);
+    expect(folders).toEqual(['/data/sample', '/data/sample', '/data/other']);
   });
 
   it('says when only the first problems are listed, and reloads when the lab changes', async () => {

@@ -24,6 +24,41 @@ describe('LibraryView', () => {
     expect(core.paramsOf('sampleFolder')).toHaveLength(1);
   });
 
+  it('keeps the sample within reach once the lab has items', async () => {
+    const { core } = labCore(5, {
+      sampleFolder: () => ({ path: '/app/resources/sample', exists: true }),
+      startImport: () => ({ jobId: 'imp' }),
+    });
+    show(core);
+    await screen.findByTestId('count-items');
+    expect(screen.queryByText('This lab is empty')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Import the sample' }));
+    await waitFor(() => expect(core.lastParams('startImport')).toEqual({ folder: '/app/resources/sample' }));
+  });
+
+  it('clears the note of a failed import when the user submits again', async () => {
+    const { core } = labCore(3, {
+      jobs: () => ({ jobs: [makeJob({ id: 'imp-1', status: 'failed', error: 'cannot read /photo' })] }),
+      startImport: () => {
+        throw new Error('folder /photos does not exist');
+      },
+    });
+    show(core);
+    expect((await screen.findByRole('alert')).textContent).toContain('Import failed: cannot read /photo');
+    await fireEvent.input(screen.getByLabelText('Folder'), { target: { value: '/photos' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    await waitFor(() =>
+      expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual([
+        expect.stringContaining('Import not started: folder /photos does not exist'),
+      ]),
+    );
+
+    core.emit({ type: 'job', job: makeJob({ id: 'imp-2', status: 'failed', error: 'cannot read /photos/a' }) });
+    expect((await screen.findByText(/Import failed/)).closest('[role=alert]')?.textContent).toContain(
+      'cannot read /photos/a',
+    );
+  });
+
   it('says so when the sample is missing', async () => {
     const { core } = labCore(0, { sampleFolder: () => ({ path: '/gone', exists: false }) });
     show(core);
@@ -55,7 +90,7 @@ describe('LibraryView', () => {
       }),
     });
     const summary = await screen.findByText(/Import done/);
-    expect(summary.closest('p')?.textContent).toMatch(/319 images found: 318 new.*1 duplicates.*2 errors.*in 2\.5 s/s);
+    expect(summary.closest('p')?.textContent).toMatch(/319 images found: 318 new.*1 duplicate,.*2 errors.*in 2\.5 s/s);
   });
 
   it('shows the counts and fills the grid; filters send label, split and (debounced) text', async () => {
