@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import type { IMAGE, QUERY } from '../../api/contract.ts';
 import { decodeImage, PIXEL_SIZE } from '../../data/decode.ts';
@@ -6,8 +6,13 @@ import { combineQuery, normaliseVector, parseQuery } from '../../knn/index.ts';
 import type { ImagePixels } from '../../model/model.ts';
 import { itemIdByPath } from '../../store/items.ts';
 import { itemPixelsReader } from '../../store/pixels.ts';
+import { readRegularFile } from '../../util/regular-file.ts';
+import { UserError } from '../../util/user-error.ts';
 import { asSearchError, SearchError } from './errors.ts';
 import type { GalleryCache } from './gallery.ts';
+
+/** An image file named in a query expression may be at most this large (as an image from a caller). */
+const MAX_IMAGE_FILE_BYTES = 20_000_000;
 
 /** An image to embed: a lab item, bytes from the caller, or (inside core only) a file on disk. */
 export type ImageRef = z.output<typeof IMAGE> | { file: string };
@@ -33,8 +38,9 @@ export class QueryEncoder {
     }
     let bytes: Buffer;
     if ('file' in ref) {
-      bytes = await fs.readFile(ref.file).catch((e: Error) => {
-        throw new SearchError(`cannot read ${ref.file}: ${e.message}`);
+      // Only a regular file, and not too large: a named pipe would wait forever for a writer.
+      bytes = await readRegularFile(ref.file, { maxBytes: MAX_IMAGE_FILE_BYTES }).catch((e: unknown) => {
+        throw new SearchError(e instanceof UserError ? e.message : `cannot read ${ref.file}: ${(e as Error).message}`);
       });
     } else {
       bytes = Buffer.from(ref.base64, 'base64');
@@ -55,8 +61,10 @@ export class QueryEncoder {
       const row = g.emb.rowOf.get(ref.itemId);
       if (row !== undefined) return g.emb.data.slice(row * g.emb.dim, (row + 1) * g.emb.dim);
     }
+    // The image first: a file that cannot be read is refused before a model is loaded for it.
+    const pixels = await this.pixelsOf(ref);
     const model = await this.cache.model(modelId);
-    return normaliseVector(model.embedImages([await this.pixelsOf(ref)]));
+    return normaliseVector(model.embedImages([pixels]));
   }
 
   async text(modelId: number, text: string): Promise<Float32Array> {
