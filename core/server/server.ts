@@ -1,12 +1,16 @@
-import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { ApiEvent } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
+import { openOriginalFile } from '../service/media.ts';
 import type { NearlabService } from '../service/service.ts';
 import { TOKEN_COOKIE, checkRequest, newToken } from './auth.ts';
+import { readJsonBody } from './body.ts';
+import { sendFile } from './send-file.ts';
 import { contentType } from '../util/content-type.ts';
+import { openRegularFile } from '../util/regular-file.ts';
 
 export interface ServerOptions {
   service: NearlabService;
@@ -22,8 +26,6 @@ export interface RunningServer {
   token: string;
   close(): Promise<void>;
 }
-
-const MAX_BODY = 32 * 1024 * 1024;
 
 function securityHeaders(port: number): Record<string, string> {
   return {
@@ -52,15 +54,22 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
+/** The request's URL, or null when it cannot be parsed (`//`, say). */
+function requestUrl(req: IncomingMessage, port: number): URL | null {
+  try {
+    return new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+  } catch {
+    return null;
   }
-  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A URL path's % escapes decoded, or null when one is malformed. */
+function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Browser mode: the renderer and the API over HTTP and a WebSocket, on 127.0.0.1 only. */
@@ -78,8 +87,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     for (const [k, v] of Object.entries(securityHeaders(port))) res.setHeader(k, v);
+    const url = requestUrl(req, port);
+    if (!url) return send(res, 400, 'malformed URL');
     const refusal = checkRequest(req, port, token, url.searchParams.get('token'));
     if (refusal) {
       send(
@@ -94,19 +104,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, 'use POST');
-      let body: unknown;
-      try {
-        const text = await readBody(req);
-        body = text ? JSON.parse(text) : {};
-      } catch (e) {
+      const body = await readJsonBody(req);
+      if (!body.ok) {
+        // The rest of a body too large is not read: the connection closes after the answer.
+        if (body.status === 413) res.setHeader('connection', 'close');
         return send(
           res,
-          400,
-          JSON.stringify({ ok: false, error: { kind: 'bad-request', message: (e as Error).message } }),
+          body.status,
+          JSON.stringify({ ok: false, error: { kind: 'bad-request', message: body.message } }),
           'application/json',
         );
       }
-      const r = await dispatch(service.api, url.pathname.slice(5), body);
+      const r = await dispatch(service.api, url.pathname.slice(5), body.value);
       return send(res, 200, JSON.stringify(r), 'application/json');
     }
     const media = /^\/media\/(thumb|file)\/(\d+)$/.exec(url.pathname);
@@ -116,44 +125,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const t = service.thumbnail(id);
         return t ? send(res, 200, t.data, t.mime) : send(res, 404, 'no such thumbnail');
       }
-      const path = await service.originalFile(id);
-      if (!path) return send(res, 404, 'no such file');
-      res.writeHead(200, { 'content-type': contentType(path) });
-      createReadStream(path).pipe(res);
-      return;
+      const original = await openOriginalFile(service.lab.db, id);
+      if ('refused' in original) return send(res, original.refused === 'gone' ? 410 : 404, `${original.reason}\n`);
+      return sendFile(res, original.file, { 'content-type': contentType(original.path) });
     }
     if (req.method !== 'GET') return send(res, 405, 'method not allowed');
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const rel = url.pathname === '/' ? 'index.html' : decodePath(url.pathname.slice(1));
+    if (rel === null) return send(res, 400, 'malformed % escape in the URL');
     const file = normalize(join(staticDir, rel));
     if (!file.startsWith(staticDir + sep)) return send(res, 404, 'not found');
-    const st = await fs.stat(file).catch(() => null);
-    if (!st?.isFile()) {
+    const opened = await openRegularFile(file).catch(() => null);
+    if (!opened) {
       const index = join(staticDir, 'index.html');
       if (!existsSync(index))
         return send(res, 500, `the renderer is not built (${index} is missing): run npm run build`);
       return send(res, 404, 'not found');
     }
-    res.writeHead(200, {
-      'content-type': contentType(file),
-      'cache-control': 'no-cache',
-    });
-    createReadStream(file).pipe(res);
+    return sendFile(res, opened, { 'content-type': contentType(file), 'cache-control': 'no-cache' });
   }
 
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const refusal = checkRequest(req, port, token, url.searchParams.get('token'));
-    if (url.pathname !== '/events' || refusal) {
-      socket.write(
-        `HTTP/1.1 ${refusal?.status ?? 404} ${refusal ? 'Refused' : 'Not Found'}\r\nConnection: close\r\n\r\n`,
-      );
-      socket.destroy();
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req, port);
+    const refusal = url && checkRequest(req, port, token, url.searchParams.get('token'));
+    if (!url || url.pathname !== '/events' || refusal) {
+      const status = !url ? '400 Bad Request' : refusal ? `${refusal.status} Refused` : '404 Not Found';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const off = service.subscribe((e: ApiEvent) => ws.send(JSON.stringify(e)));
       ws.on('close', off);
+      // A client that sends a malformed frame loses its connection, not the server its life.
+      ws.on('error', () => ws.terminate());
     });
   });
 
