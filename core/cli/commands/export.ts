@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import { allCaptions } from '../../store/captions.ts';
 import { exportRows } from '../../store/items.ts';
@@ -19,6 +19,40 @@ const exportOptions = commonOptions.extend({
 /** Tabs and line breaks would break the TSV: replaced by spaces. */
 const cell = (v: string | number | null) => (v === null ? '' : String(v).replace(/[\t\r\n]+/g, ' '));
 
+/** Makes the output folder (and its parents), or says in one line why it cannot. */
+function makeOutputFolder(dir: string): void {
+  let isFolder: boolean | undefined;
+  try {
+    isFolder = statSync(dir, { throwIfNoEntry: false })?.isDirectory();
+  } catch {
+    // Unreadable on the way: mkdir says why below.
+  }
+  if (isFolder === false) throw new CliError(`--out ${dir} is a file, not a folder`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot make the folder ${dir}: ${(e as Error).message}`);
+  }
+}
+
+/** A file written line by line; `close()` ends it and reports a failure (no permission, disk full) in one line. */
+function tsvFile(path: string): { write(line: string): void; close(): Promise<void> } {
+  const stream = createWriteStream(path);
+  // Listening from the start: an error before close() is awaited is reported there, never thrown at the process.
+  const done = finished(stream).catch((e: unknown) => {
+    throw new CliError(`cannot write ${path}: ${(e as Error).message}`);
+  });
+  // Handled here too, so a failure is not reported as unhandled when an earlier error means close() is never called.
+  done.catch(() => {});
+  return {
+    write: (line) => void stream.write(line),
+    close: () => {
+      stream.end();
+      return done;
+    },
+  };
+}
+
 /**
  * The TensorFlow Embedding Projector's format: vectors.tsv (one row of numbers per point, no header)
  * and metadata.tsv (a header, then one row per point in the same order). Images, then captions.
@@ -33,9 +67,9 @@ export async function exportProjector(
   const captions = readEmbeddings(db, modelId, 'caption');
   if (images.ids.length === 0)
     throw new CliError(`model ${modelId} has no embeddings: run \`nearlab embed --model ${modelId}\``);
-  mkdirSync(dir, { recursive: true });
-  const vectors = createWriteStream(join(dir, 'vectors.tsv'));
-  const meta = createWriteStream(join(dir, 'metadata.tsv'));
+  makeOutputFolder(dir);
+  const vectors = tsvFile(join(dir, 'vectors.tsv'));
+  const meta = tsvFile(join(dir, 'metadata.tsv'));
   meta.write('item\tpath\tmodality\tcaption\tlabel\tsplit\n');
   const item = exportRows(db);
   const captionOf = new Map(allCaptions(db).map((c) => [c.id, c]));
@@ -52,9 +86,7 @@ export async function exportProjector(
     write(captions, r);
     meta.write(`${[c.itemId, it.path, 'caption', c.text, it.label, it.split].map(cell).join('\t')}\n`);
   }
-  vectors.end();
-  meta.end();
-  await Promise.all([once(vectors, 'finish'), once(meta, 'finish')]);
+  await Promise.all([vectors.close(), meta.close()]);
   return { images: images.ids.length, captions: captions.ids.length };
 }
 
