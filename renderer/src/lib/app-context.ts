@@ -5,6 +5,7 @@ import type { JobsStore } from './jobs.svelte.ts';
 import type { LabStore } from './lab.svelte.ts';
 import type { ModelsStore } from './models.svelte.ts';
 import type { Router } from './router.svelte.ts';
+import type { ViewMemory } from './view-memory.svelte.ts';
 
 /** What every view shares: the API client and the live stores built on it. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   models: ModelsStore;
   items: ItemCache;
   router: Router;
+  /** Each view's settings, kept across view switches. */
+  views: ViewMemory;
 }
 
 export const APP_CONTEXT = Symbol('nearlab-app');

@@ -7,6 +7,7 @@ import { JobsStore } from '../lib/jobs.svelte.ts';
 import { LabStore } from '../lib/lab.svelte.ts';
 import { ModelsStore } from '../lib/models.svelte.ts';
 import { Router } from '../lib/router.svelte.ts';
+import { ViewMemory } from '../lib/view-memory.svelte.ts';
 
 export type Handlers = { [M in MethodName]?: (p: Params<M>) => Results[M] | Promise<Results[M]> };
 
@@ -69,6 +70,7 @@ export function fakeApp(core: FakeCore): { app: AppContext; context: Map<symbol,
     jobs: new JobsStore(core.client),
     models: new ModelsStore(core.client),
     items: new ItemCache(core.client),
+    views: new ViewMemory(),
   };
   const stops = [app.lab.start(), app.jobs.start(), app.models.start()];
   const stop = () => stops.forEach((s) => s());
@@ -158,6 +160,12 @@ export function makeModel(
     epochsDone: 2,
     metrics: null,
     embedded: true,
+    embeddings: { image: 10, caption: 10 },
+    epochs: 20,
+    dim: 32,
+    imageSize: 32,
+    mining: null,
+    error: null,
     ...over,
   };
 }

@@ -111,6 +111,30 @@ describe('ClassifyView', () => {
     await waitFor(() => expect(core.lastParams('evaluate')).toEqual({ split: 'val' }));
   });
 
+  it('keeps the image, K and the metric when the user comes back', async () => {
+    const core = classifyCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    const first = render(ClassifyView, { context: app.context });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Pick from lab' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Pick caption of item 5' }));
+    await fireEvent.input(screen.getByRole('slider', { name: 'K (neighbours)' }), { target: { value: '9' } });
+    await fireEvent.change(screen.getByLabelText('Metric'), { target: { value: 'l1' } });
+    await waitFor(() => expect(core.paramsOf('classify').at(-1)).toMatchObject({ method: { k: 9, metric: 'l1' } }));
+    first.unmount();
+
+    const calls = core.paramsOf('classify').length;
+    render(ClassifyView, { context: app.context });
+    expect(((await screen.findByRole('slider', { name: 'K (neighbours)' })) as HTMLInputElement).value).toBe('9');
+    expect((screen.getByLabelText('Metric') as HTMLSelectElement).value).toBe('l1');
+    await waitFor(() =>
+      expect(core.paramsOf('classify').slice(calls)).toContainEqual({
+        image: { itemId: 5 },
+        method: { kind: 'knn', k: 9, weights: 'uniform', metric: 'l1' },
+      }),
+    );
+  });
+
   it('shows classification errors', async () => {
     const core = classifyCore();
     core.handlers.classify = () => {

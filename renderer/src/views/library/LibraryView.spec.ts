@@ -114,6 +114,25 @@ describe('LibraryView', () => {
     await waitFor(() => expect(screen.getByTestId('match-count').textContent).toMatch(/^\d+ items?$/));
   });
 
+  it('keeps the filters when the user comes back', async () => {
+    const { core } = labCore(40);
+    const { unmount, app } = show(core);
+    await screen.findByTestId('count-items');
+    await fireEvent.change(screen.getByLabelText('Label'), { target: { value: 'Flags' } });
+    await fireEvent.change(screen.getByLabelText('Split'), { target: { value: 'val' } });
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Filter by text' }), { target: { value: 'item 2' } });
+    await waitFor(() => expect(core.lastParams('listItems')).toMatchObject({ text: 'item 2' }));
+    unmount();
+
+    render(LibraryView, { context: app.context });
+    expect(((await screen.findByLabelText('Label')) as HTMLSelectElement).value).toBe('Flags');
+    expect((screen.getByLabelText('Split') as HTMLSelectElement).value).toBe('val');
+    expect((screen.getByRole('searchbox', { name: 'Filter by text' }) as HTMLInputElement).value).toBe('item 2');
+    await waitFor(() =>
+      expect(core.lastParams('listItems')).toMatchObject({ label: 'Flags', split: 'val', text: 'item 2' }),
+    );
+  });
+
   it('opens the details of a clicked item', async () => {
     const { core } = labCore(5);
     show(core);

@@ -23,6 +23,29 @@ function mapCore() {
 }
 
 describe('MapView', () => {
+  it('keeps the projection, points, colouring and size when the user comes back', async () => {
+    const core = mapCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    const first = render(MapView, { context: app.context });
+    await screen.findByRole('list', { name: 'Legend: Labels' });
+    await fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'umap' } });
+    await fireEvent.change(screen.getByLabelText('Points'), { target: { value: 'both' } });
+    await fireEvent.change(screen.getByLabelText('Colour by'), { target: { value: 'modality' } });
+    await fireEvent.change(screen.getByLabelText('At most'), { target: { value: '1000' } });
+    await waitFor(() =>
+      expect(core.lastParams('projection')).toEqual({ method: 'umap', modality: 'both', limit: 1000 }),
+    );
+    first.unmount();
+
+    render(MapView, { context: app.context });
+    expect(await screen.findByRole('list', { name: 'Legend: Modality' })).toBeTruthy();
+    expect((screen.getByLabelText('Projection') as HTMLSelectElement).value).toBe('umap');
+    expect((screen.getByLabelText('Points') as HTMLSelectElement).value).toBe('both');
+    expect((screen.getByLabelText('At most') as HTMLSelectElement).value).toBe('1000');
+    expect(core.lastParams('projection')).toEqual({ method: 'umap', modality: 'both', limit: 1000 });
+  });
+
   it('asks for the projection chosen and shows a legend by label or by modality', async () => {
     const core = mapCore();
     const app = fakeApp(core);

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Params, Results } from '$api/contract.ts';
 import { fakeApp, labCore, makeModel } from '../../testing/fake-core.ts';
@@ -33,6 +33,38 @@ function show(core: ReturnType<typeof searchCore>) {
 }
 
 describe('SearchView', () => {
+  it('keeps the mode, the query, the filters and the number of results when the user comes back', async () => {
+    const core = searchCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    const first = render(SearchView, { context: app.context, props: { debounceMs: 20 } });
+    await fireEvent.input(await screen.findByRole('searchbox', { name: 'Search text' }), {
+      target: { value: 'red apple' },
+    });
+    await fireEvent.change(screen.getByLabelText('Label'), { target: { value: 'Flags' } });
+    await fireEvent.change(screen.getByLabelText('Results'), { target: { value: '48' } });
+    await waitFor(() => expect(core.lastParams('search')).toMatchObject({ query: { text: 'red apple' }, k: 48 }));
+    first.unmount();
+
+    render(SearchView, { context: app.context, props: { debounceMs: 20 } });
+    const box = (await screen.findByRole('searchbox', { name: 'Search text' })) as HTMLInputElement;
+    expect(box.value).toBe('red apple');
+    expect((screen.getByLabelText('Label') as HTMLSelectElement).value).toBe('Flags');
+    expect((screen.getByLabelText('Results') as HTMLSelectElement).value).toBe('48');
+    expect(await screen.findByRole('list', { name: 'Image results' })).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole('radio', { name: 'Query arithmetic' }));
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Query expression' }), {
+      target: { value: '"cat" - "dog"' },
+    });
+    cleanup();
+    render(SearchView, { context: app.context, props: { debounceMs: 20 } });
+    expect((screen.getByRole('radio', { name: 'Query arithmetic' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('searchbox', { name: 'Query expression' }) as HTMLInputElement).value).toBe(
+      '"cat" - "dog"',
+    );
+  });
+
   it('searches as you type, once the typing settles, and shows each similarity', async () => {
     const core = searchCore();
     show(core);

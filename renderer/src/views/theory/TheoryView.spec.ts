@@ -1,4 +1,5 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { APP_CONTEXT } from '../../lib/app-context.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeApp } from '../../testing/fake-core.ts';
 import { theoryCore } from '../../testing/fake-theory.ts';
@@ -38,6 +39,17 @@ describe('TheoryView', () => {
     expect(app.router.params).toEqual({ tab: 'playground' });
     expect(screen.getByRole('tab', { name: 'Playground', selected: true })).toBeTruthy();
     expect(core.paramsOf('theoryDataset')).toHaveLength(datasets);
+  });
+
+  it('comes back to the tab the user left', async () => {
+    const { app } = show();
+    const context = new Map([[APP_CONTEXT, app]]);
+    await fireEvent.click(screen.getByRole('tab', { name: 'Cover–Hart' }));
+    cleanup();
+    app.router.go('library');
+    app.router.go('theory');
+    render(TheoryView, { context });
+    expect(screen.getByRole('tab', { name: 'Cover–Hart', selected: true })).toBeTruthy();
   });
 
   it('opens the tab named in the route', async () => {
