@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeApp, labCore, makeJob, stopApps } from '../testing/fake-core.ts';
 import StatusBar from './StatusBar.svelte';
 
@@ -48,5 +48,20 @@ describe('StatusBar', () => {
     expect(screen.getByRole('status').textContent).toBe('Reconnecting to the server…');
     await rerender({ connection: 'open' });
     expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('says when it gave up on the server, and offers to try again or reload', async () => {
+    const { core } = labCore(3);
+    const onretry = vi.fn();
+    const onreload = vi.fn();
+    render(StatusBar, { context: fakeApp(core).context, props: { connection: 'lost', onretry, onreload } });
+    expect(screen.getByRole('alert').textContent?.replace(/\s+/g, ' ')).toContain(
+      'Lost the connection to the Nearlab server. If you restarted nearlab serve, open the new address it printed.',
+    );
+    expect(screen.queryByText('Reconnecting to the server…')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(onretry).toHaveBeenCalledOnce();
+    await fireEvent.click(screen.getByRole('button', { name: 'Reload' }));
+    expect(onreload).toHaveBeenCalledOnce();
   });
 });

@@ -125,4 +125,39 @@ describe('HttpTransport', () => {
     expect(FakeSocket.all).toHaveLength(6);
     t.dispose();
   });
+
+  it('gives up after too many failed reconnects, says so, and tries again on request', async () => {
+    vi.useFakeTimers();
+    FakeSocket.all = [];
+    const t = new HttpTransport({
+      origin: 'http://127.0.0.1:4000',
+      token: 'tok',
+      fetch: vi.fn() as unknown as typeof fetch,
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      retryMs: { min: 10, max: 40 },
+      giveUpAfter: 3,
+    });
+    const events: ApiEvent[] = [];
+    const states: string[] = [];
+    t.onState((s) => states.push(s));
+    t.subscribe((e) => events.push(e));
+    FakeSocket.all[0].onopen?.();
+    // The server goes away: the first close and three failed reconnects.
+    for (let i = 0; i < 4; i++) {
+      FakeSocket.all[i].onclose?.();
+      await vi.advanceTimersByTimeAsync(45);
+    }
+    expect(states.at(-1)).toBe('lost');
+    expect(FakeSocket.all).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(FakeSocket.all).toHaveLength(4);
+
+    t.retry();
+    expect(states.at(-1)).toBe('reconnecting');
+    expect(FakeSocket.all).toHaveLength(5);
+    FakeSocket.all[4].onopen?.();
+    expect(states.at(-1)).toBe('open');
+    expect(events).toEqual([{ type: 'lab-changed' }]);
+    t.dispose();
+  });
 });

@@ -3,7 +3,8 @@ import type { ApiEvent, MethodName } from '$api/contract.ts';
 
 type CallResult = Awaited<ReturnType<Transport['call']>>;
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/** 'lost': reconnecting failed too many times in a row; nothing is tried again until retry(). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'lost';
 
 export interface HttpTransportOptions {
   /** Where `nearlab serve` listens, e.g. `http://127.0.0.1:5123` (the page's own origin). */
@@ -14,6 +15,11 @@ export interface HttpTransportOptions {
   WebSocket?: typeof WebSocket;
   /** First and longest wait before reconnecting the event socket. */
   retryMs?: { min: number; max: number };
+  /**
+   * Failed reconnects in a row before giving up (default 10: about a minute with the default waits). A server
+   * started again listens on a new port with a new token, so a tab would otherwise try forever.
+   */
+  giveUpAfter?: number;
 }
 
 const TOKEN_HEADER = 'x-nearlab-token';
@@ -35,6 +41,7 @@ export class HttpTransport implements Transport {
   private wait: number;
   private opened = false;
   private disposed = false;
+  private failures = 0;
   state: ConnectionState = 'connecting';
 
   constructor(private readonly options: HttpTransportOptions) {
@@ -96,6 +103,15 @@ export class HttpTransport implements Transport {
     return `${this.options.origin}/media/${kind}/${itemId}`;
   }
 
+  /** Connects again after the transport gave up ('lost'), from the first, shortest wait. */
+  retry(): void {
+    if (this.disposed || this.socket || this.timer) return;
+    this.failures = 0;
+    this.wait = this.options.retryMs?.min ?? 500;
+    this.setState('reconnecting');
+    this.connect();
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -119,6 +135,7 @@ export class HttpTransport implements Transport {
     this.socket = socket;
     socket.onopen = () => {
       this.wait = this.options.retryMs?.min ?? 500;
+      this.failures = 0;
       const again = this.opened;
       this.opened = true;
       this.setState('open');
@@ -143,6 +160,11 @@ export class HttpTransport implements Transport {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.disposed) return;
+      // `failures` counts the reconnects since the socket was last open: all of them failed.
+      if (this.failures++ >= (this.options.giveUpAfter ?? 10)) {
+        this.setState('lost');
+        return;
+      }
       this.setState('reconnecting');
       this.timer = setTimeout(() => this.connect(), this.wait);
       this.wait = Math.min(this.wait * 2, this.options.retryMs?.max ?? 8000);
