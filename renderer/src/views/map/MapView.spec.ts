@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Params, Results } from '$api/contract.ts';
-import { fakeApp, labCore, makeModel } from '../../testing/fake-core.ts';
+import { fakeApp, labCore, makeInfo, makeItems, makeModel } from '../../testing/fake-core.ts';
 import MapView from './MapView.svelte';
 
 let stop = () => {};
@@ -88,6 +88,113 @@ describe('MapView', () => {
     await waitFor(() => expect(core.lastParams('search')).toEqual({ query: { image: { itemId: 1 } }, k: 12 }));
     const hits = await screen.findByRole('list', { name: 'Map neighbours' });
     expect(within(hits).getByText('0.910')).toBeTruthy();
+  });
+
+  it('puts the hover card away when the points change', async () => {
+    const core = mapCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    const canvas = await screen.findByLabelText(/Embedding map/);
+    await fireEvent.keyDown(canvas, { key: 'ArrowRight' });
+    expect((await screen.findByRole('tooltip')).textContent).toContain('image · Flags');
+    await fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'umap' } });
+    await waitFor(() => expect(core.lastParams('projection')).toMatchObject({ method: 'umap' }));
+    await screen.findByLabelText(/Embedding map: 6 points \(UMAP\)/);
+    expect(screen.queryByRole('tooltip')).toBeNull();
+  });
+
+  it('says what it computes, and for how many points, while a projection runs', async () => {
+    const core = mapCore();
+    const answer = core.handlers.projection!;
+    const waiting: (() => void)[] = [];
+    const answerAll = () => waiting.splice(0).forEach((answer) => answer());
+    core.handlers.projection = (p) =>
+      new Promise((resolve) => waiting.push(() => resolve(answer(p) as Results['projection'])));
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    expect((await screen.findByText(/Computing PCA/)).textContent).toBe('Computing PCA of 6 points…');
+    answerAll();
+    await screen.findByLabelText(/Embedding map: 6 points/);
+    await fireEvent.change(screen.getByLabelText('Points'), { target: { value: 'both' } });
+    await fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'umap' } });
+    expect((await screen.findByText(/Computing UMAP/)).textContent).toBe('Computing UMAP of 12 points…');
+    // The UMAP request waits for the one before it: answer both.
+    await waitFor(() => {
+      answerAll();
+      expect(screen.getByLabelText(/Embedding map: 12 points \(UMAP\)/)).toBeTruthy();
+    });
+    await waitFor(() => expect(screen.queryByText(/Computing UMAP/)).toBeNull());
+  });
+
+  it('finds points by the words of their captions or their label', async () => {
+    const core = mapCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    await screen.findByLabelText(/Embedding map/);
+    await fireEvent.change(screen.getByLabelText('Points'), { target: { value: 'both' } });
+    await screen.findByLabelText(/Embedding map: 12 points/);
+    const find = screen.getByRole('searchbox', { name: 'Find points' });
+    await fireEvent.input(find, { target: { value: 'C3' } });
+    // The caption "c3" and the image it describes.
+    expect((await screen.findByTestId('map-matches')).textContent).toBe('2 of 12 points match “C3”.');
+    await fireEvent.input(find, { target: { value: 'flags' } });
+    await waitFor(() => expect(screen.getByTestId('map-matches').textContent).toBe('10 of 12 points match “flags”.'));
+    await fireEvent.input(find, { target: { value: 'zebra' } });
+    await waitFor(() => expect(screen.getByTestId('map-matches').textContent).toBe('No point matches “zebra”.'));
+    await fireEvent.input(find, { target: { value: '' } });
+    await waitFor(() => expect(screen.queryByTestId('map-matches')).toBeNull());
+  });
+
+  it('says when the map shows only a sample of the lab', async () => {
+    const core = mapCore();
+    core.handlers.info = () => ({ ...makeInfo(makeItems(6)), items: 20_000, captions: 40_000 });
+    core.handlers.projection = (p) => {
+      const limit = p.limit ?? 3000;
+      const images = p.modality === 'both' ? Math.ceil(limit / 2) : limit;
+      const point = (i: number, kind: 'image' | 'caption') => ({ x: i, y: i % 7, kind, itemId: i + 1, label: null });
+      const points = Array.from({ length: images }, (_, i) => point(i, 'image'));
+      if (p.modality === 'both') points.push(...Array.from({ length: limit - images }, (_, i) => point(i, 'caption')));
+      return { modelId: 2, method: 'pca', points };
+    };
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    await screen.findByLabelText(/Embedding map: 3000 points/);
+    await fireEvent.change(screen.getByLabelText('At most'), { target: { value: '500' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('map-sample').textContent).toBe(
+        'Showing 500 of 20,000 images (a random sample: raise “At most” to see more).',
+      ),
+    );
+    await fireEvent.change(screen.getByLabelText('Points'), { target: { value: 'both' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('map-sample').textContent).toBe(
+        'Showing 250 of 20,000 images and 250 of 40,000 captions (a random sample: raise “At most” to see more).',
+      ),
+    );
+  });
+
+  it('says when the model has no embedding of some images', async () => {
+    const core = mapCore();
+    core.handlers.info = () => ({ ...makeInfo(makeItems(6)), items: 20 });
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    expect((await screen.findByTestId('map-sample')).textContent).toBe(
+      'Showing 6 of 20 images (the model has no embedding of the others).',
+    );
+  });
+
+  it('says nothing of a sample when every image is on the map', async () => {
+    const core = mapCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    await screen.findByLabelText(/Embedding map: 6 points/);
+    expect(screen.queryByTestId('map-sample')).toBeNull();
   });
 
   it('shows projection errors with a retry', async () => {
