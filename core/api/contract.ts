@@ -119,7 +119,16 @@ export const params = {
       maxK: z.number().int().min(1).max(200).default(50),
     })
     .strict(),
-  evaluate: z.object({ modelId: id.optional(), split: SPLIT.default('test') }).strict(),
+  evaluate: z
+    .object({
+      modelId: id.optional(),
+      split: SPLIT.default('test'),
+      /** Neighbours for the k-NN accuracy and the confusion matrix. */
+      k: z.number().int().min(1).max(1000).default(5),
+      /** Also measure k-NN accuracy on raw pixels, for comparison. */
+      baseline: z.boolean().default(false),
+    })
+    .strict(),
   projection: z
     .object({
       modelId: id.optional(),
@@ -202,11 +211,21 @@ export interface Results extends TheoryResults {
   knnCurve: { modelId: number; points: { k: number; accuracy: number }[]; bestK: number };
   evaluate: {
     modelId: number;
+    split: Split;
+    /** Images of the split (the gallery for text→image) and their captions. */
+    images: number;
+    captions: number;
     t2i: RecallMetrics;
     i2t: RecallMetrics;
-    knnAccuracy: number | null;
+    /** With category labels: label-prompt zero-shot accuracy over this many classes. */
     zeroShotAccuracy: number | null;
+    classes: number | null;
+    /** With category labels: k-NN accuracy (train items as the gallery) and its confusion matrix. */
+    knnAccuracy: number | null;
+    k: number;
     confusion: { labels: string[]; matrix: number[][] } | null;
+    /** The same k-NN on raw pixels, when asked for (`baseline`). */
+    rawPixelKnnAccuracy: number | null;
   };
   projection: {
     modelId: number;
@@ -240,6 +259,16 @@ export interface ModelSummary {
   } | null;
   /** True when every live item and caption has an embedding from this model. */
   embedded: boolean;
+  /** Stored embeddings of live and missing items alike. */
+  embeddings: { image: number; caption: number };
+  /** Settings of the run, from its configuration. */
+  epochs: number;
+  dim: number;
+  imageSize: number;
+  /** Triplet negatives mining, for the triplet loss. */
+  mining: 'all' | 'hardest' | 'semihard' | null;
+  /** Why a failed run failed. */
+  error: string | null;
 }
 
 export interface SearchHit {

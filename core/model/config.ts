@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { augmentOptionsSchema, DEFAULT_AUGMENT } from './augment.ts';
-import { imageParamSpecs } from './image-tower.ts';
-import { LOGIT_SCALE_INIT, lossOptionsSchema } from './losses.ts';
-import { ParamLayout } from './params.ts';
-import { textParamSpecs } from './text-tower.ts';
+import { lossOptionsSchema } from './loss-options.ts';
 import { UserError } from '../util/user-error.ts';
 
 /** The text tower's sizes and tokenizer settings. */
@@ -142,21 +139,6 @@ export function validateConfig(c: TrainConfig): void {
     crop === null || (crop[0] > 0 && crop[0] <= crop[1] && crop[1] <= 1),
     'crop scale must satisfy 0 < min ≤ max ≤ 1',
   );
-}
-
-/** Every parameter of a model: image tower, text tower and the loss's logit scale. */
-export function modelLayout(model: ModelConfig, vocabSize: number): ParamLayout {
-  return new ParamLayout([
-    ...imageParamSpecs(model),
-    ...textParamSpecs({ vocabSize, embedDim: model.text.embedDim, hidden: model.text.hidden, dim: model.dim }),
-    {
-      name: 'loss.logScale',
-      shape: [1],
-      init: { kind: 'const', value: LOGIT_SCALE_INIT },
-      trainable: true,
-      decay: false,
-    },
-  ]);
 }
 
 /** Settings over the defaults: nested objects in part, arrays and tuples whole. */

@@ -3,7 +3,7 @@ import { clearEmbeddings, saveEmbeddings } from '../store/embeddings.ts';
 import { modelWeights } from '../store/models.ts';
 import type { BackendName } from './backend.ts';
 import { NO_AUGMENT } from './augment.ts';
-import { modelLayout } from './config.ts';
+import { modelLayout } from './layout.ts';
 import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
 import { readStoredModel } from './stored.ts';

@@ -7,6 +7,7 @@ import type { BackendName } from './backend.ts';
 import { NO_AUGMENT, renderInput } from './augment.ts';
 import { loadLabData, type LabData, type LabItem } from './data.ts';
 import { crossModalRecall } from './metrics.ts';
+import { EvaluationDataError } from './errors.ts';
 import { EmbeddingModel } from './model.ts';
 
 export interface EvalResult {
@@ -124,7 +125,7 @@ export async function evaluateModel(lab: Lab, modelId?: number | null, options: 
   try {
     const data = options.data ?? loadLabData(lab.db);
     const items = data.items.filter((i) => i.split === split);
-    if (items.length === 0) throw new Error(`the ${split} split of this lab is empty`);
+    if (items.length === 0) throw new EvaluationDataError(`the ${split} split of this lab is empty`);
     const d = model.dim;
     const v = itemVectors(model, lab, data, items);
     const recall = crossModalRecall(v.images, items.length, v.captions, v.captionOwner, d);

@@ -17,7 +17,7 @@ export type { StoredModel } from './stored.ts';
 export { readModelConfig, readStoredModel, StoredModelError } from './stored.ts';
 export type { AugmentOptions } from './augment.ts';
 export { DEFAULT_AUGMENT, NO_AUGMENT } from './augment.ts';
-export type { LossKind, LossOptions, Mining } from './losses.ts';
+export type { LossKind, LossOptions, Mining } from './loss-options.ts';
 export { LOGIT_SCALE_INIT, LOGIT_SCALE_MAX } from './losses.ts';
 export type { TrainProgress } from './progress.ts';
 export type { TrainOptions, TrainResult } from './trainer.ts';

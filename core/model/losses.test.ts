@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
-import {
-  LOGIT_SCALE_INIT,
-  LOGIT_SCALE_MAX,
-  lossAndGrads,
-  tripletFromDistances,
-  type LossOptions,
-  type Mining,
-} from './losses.ts';
+import { LOGIT_SCALE_INIT, LOGIT_SCALE_MAX, lossAndGrads, tripletFromDistances } from './losses.ts';
+import type { LossOptions, Mining } from './loss-options.ts';
 import { createRng } from '../util/random.ts';
 
 beforeAll(async () => {

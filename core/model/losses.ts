@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import { DEFAULT_MARGIN, type LossOptions, type Mining } from './loss-options.ts';
 
 /**
  * Losses on a batch of L2-normalised image and text embeddings (row i of each is pair i).
@@ -8,26 +8,10 @@ import { z } from 'zod';
  * Squared distances between unit vectors are d² = 2 − 2·cos.
  */
 
-const lossKindSchema = z.enum(['npair', 'triplet', 'contrastive']);
-export type LossKind = z.infer<typeof lossKindSchema>;
-const miningSchema = z.enum(['all', 'hardest', 'semihard']);
-export type Mining = z.infer<typeof miningSchema>;
-
-export const lossOptionsSchema = z.object({
-  kind: lossKindSchema,
-  /** Margin on squared distances (triplet: default 0.2; contrastive: default 1). */
-  margin: z.number().optional(),
-  /** Triplet negatives: all valid triplets, the hardest in the batch, or semi-hard (FaceNet). Default semihard. */
-  mining: miningSchema.optional(),
-});
-export type LossOptions = z.infer<typeof lossOptionsSchema>;
-
 /** CLIP's initial temperature: logit scale = ln(1/0.07). */
 export const LOGIT_SCALE_INIT = Math.log(1 / 0.07);
 /** The logit scale is clamped at ln 100. */
 export const LOGIT_SCALE_MAX = Math.log(100);
-
-export const DEFAULT_MARGIN: Record<Exclude<LossKind, 'npair'>, number> = { triplet: 0.2, contrastive: 1 };
 
 /** Symmetric InfoNCE (N-pair) with soft targets spread evenly over each row's positives. */
 export function npairLoss(img: tf.Tensor2D, txt: tf.Tensor2D, logScale: tf.Scalar, positives: tf.Tensor2D): tf.Scalar {

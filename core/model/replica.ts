@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { renderInput, NO_AUGMENT, type AugmentOptions } from './augment.ts';
-import { modelLayout, type ModelConfig } from './config.ts';
+import type { ModelConfig } from './config.ts';
+import { modelLayout } from './layout.ts';
 import { ImageTower, type ImageCache, disposeImageCache } from './image-tower.ts';
 import type { ParamLayout } from './params.ts';
 import { TextTower, type TextCache, disposeTextCache } from './text-tower.ts';

@@ -4,7 +4,8 @@ import { claimModel, createModel, finishModel, modelWeights } from '../store/mod
 import type { BackendName } from './backend.ts';
 import { TrainingPairs, trainTexts } from './batch.ts';
 import { restorePosition, startPosition, type RunPosition } from './checkpoint.ts';
-import { ConfigError, labelPrompt, modelLayout, resolveConfig, type DeepPartial, type TrainConfig } from './config.ts';
+import { ConfigError, labelPrompt, resolveConfig, type DeepPartial, type TrainConfig } from './config.ts';
+import { modelLayout } from './layout.ts';
 import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
 import type { ParamLayout } from './params.ts';

@@ -1,5 +1,6 @@
 import type { Engine } from './engine.ts';
-import { LOGIT_SCALE_MAX, lossAndGrads, type LossOptions } from './losses.ts';
+import type { LossOptions } from './loss-options.ts';
+import { LOGIT_SCALE_MAX, lossAndGrads } from './losses.ts';
 import type { AdamW } from './optim.ts';
 import type { ParamLayout } from './params.ts';
 import { concatEncoded } from './tokenizer.ts';

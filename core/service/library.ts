@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
-import { importFolder } from '../data/import/import-folder.ts';
 import { labInfo } from '../store/info.ts';
 import { itemDetail, listItems } from '../store/items.ts';
 import { latestImportProblems } from '../store/problems.ts';
@@ -36,6 +35,8 @@ export function libraryHandlers(ctx: ServiceContext): LibraryApi {
         'import',
         `Import ${folder}`,
         async ({ signal, progress }) => {
+          // Loaded on use, like every heavy module of the service (sharp here), so that light calls start fast.
+          const { importFolder } = await import('../data/import/import-folder.ts');
           const summary = await importFolder(ctx.lab, folder, { ...p, signal, onProgress: progress });
           const { problems: _problems, ...counts } = summary;
           return counts;

@@ -1,10 +1,8 @@
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
-import { KnnError } from '../knn/index.ts';
-import { ModelNotFoundError } from '../store/models.ts';
+import { UserError } from '../util/user-error.ts';
 import type { ServiceContext } from './context.ts';
 import { classifyKnn, classifyZeroShot } from './search/classify.ts';
-import { SearchError } from './search/errors.ts';
 import { evaluate, knnCurve } from './search/evaluate.ts';
 import { projection } from './search/projection.ts';
 import { search } from './search/search.ts';
@@ -16,9 +14,7 @@ async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof SearchError || e instanceof ModelNotFoundError || e instanceof KnnError) {
-      throw new ApiError('bad-request', e.message);
-    }
+    if (e instanceof UserError) throw new ApiError('bad-request', e.message);
     throw e;
   }
 }

@@ -3,7 +3,6 @@ import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
 import { resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
 import { readModelConfig } from '../model/stored.ts';
-import { train } from '../model/trainer.ts';
 import { liveCounts } from '../store/items.ts';
 import { embeddingCounts } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
@@ -55,6 +54,12 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
               }
             : null,
           embedded: counts.image >= live.items && counts.caption >= live.captions && live.items > 0,
+          embeddings: counts,
+          epochs: config.epochs,
+          dim: config.model.dim,
+          imageSize: config.model.imageSize,
+          mining: config.loss.kind === 'triplet' ? (config.loss.mining ?? 'semihard') : null,
+          error: m.error,
         };
       });
       return { models };
@@ -82,6 +87,7 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
         p.resumeModelId ? `Resume model ${p.resumeModelId}` : `Train (${p.loss})`,
         async ({ signal, progress }) => {
           const meter = new RateMeter();
+          const { train } = await import('../model/trainer.ts');
           const r = await train(ctx.lab, config, {
             signal,
             resume: p.resumeModelId,

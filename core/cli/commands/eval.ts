@@ -1,35 +1,15 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { SPLIT } from '../../api/contract.ts';
-import type { EvalResult } from '../../model/evaluate.ts';
-import type { Lab } from '../../store/lab.ts';
-import { ModelNotFoundError } from '../../store/models.ts';
-import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
-import { withLab } from '../with-lab.ts';
+import { params, SPLIT } from '../../api/contract.ts';
+import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { withService } from '../with-lab.ts';
 
 const evalOptions = commonOptions.extend({
   model: numberArg('--model').pipe(z.number().int().positive()).optional(),
   split: SPLIT.default('test'),
-  k: numberArg('--k').pipe(z.number().int().positive()).default(5),
+  k: numberArg('--k').pipe(params.evaluate.shape.k.unwrap()).default(5),
   baseline: z.boolean().default(false),
 });
-
-export type EvalCommandOptions = z.infer<typeof evalOptions>;
-
-/** `nearlab eval` on an open lab. */
-export async function runEval(
-  lab: Lab,
-  o: Pick<EvalCommandOptions, 'model' | 'split' | 'k' | 'baseline'>,
-): Promise<EvalResult> {
-  try {
-    const { evaluateModel } = await import('../../model/evaluate.ts');
-    return await evaluateModel(lab, o.model, { split: o.split, k: o.k, baseline: o.baseline });
-  } catch (e) {
-    if (e instanceof ModelNotFoundError) throw new CliError(e.message);
-    if (e instanceof Error && /split of this lab is empty/.test(e.message)) throw new CliError(e.message);
-    throw e;
-  }
-}
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -45,26 +25,24 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(evalOptions, raw);
-      await withLab(o.lab, async (lab) => {
-        const r = await runEval(lab, o);
-        if (o.json) {
-          printJson(r);
-          return;
-        }
-        const out = process.stdout;
-        out.write(`model ${r.modelId} on ${r.split}: ${r.images} images, ${r.captions} captions\n`);
-        out.write(
-          `  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`,
-        );
-        out.write(
-          `  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`,
-        );
-        if (r.zeroShotAccuracy !== undefined)
-          out.write(`  zero-shot accuracy (${r.classes} label prompts)  ${pct(r.zeroShotAccuracy)}\n`);
-        if (r.knnAccuracy !== undefined)
-          out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);
-        if (r.rawPixelKnnAccuracy !== undefined)
-          out.write(`  k-NN accuracy on raw pixels  ${pct(r.rawPixelKnnAccuracy)}\n`);
-      });
+      const r = await withService(o.lab, (call) =>
+        call('evaluate', { modelId: o.model, split: o.split, k: o.k, baseline: o.baseline }),
+      );
+      if (o.json) {
+        printJson(r);
+        return;
+      }
+      const out = process.stdout;
+      out.write(`model ${r.modelId} on ${r.split}: ${r.images} images, ${r.captions} captions\n`);
+      out.write(
+        `  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`,
+      );
+      out.write(
+        `  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`,
+      );
+      if (r.zeroShotAccuracy !== null)
+        out.write(`  zero-shot accuracy (${r.classes} label prompts)  ${pct(r.zeroShotAccuracy)}\n`);
+      if (r.knnAccuracy !== null) out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);
+      if (r.rawPixelKnnAccuracy !== null) out.write(`  k-NN accuracy on raw pixels  ${pct(r.rawPixelKnnAccuracy)}\n`);
     });
 }

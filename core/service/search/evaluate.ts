@@ -1,6 +1,5 @@
 import type { Results } from '../../api/contract.ts';
 import { confusionMatrix, KnnClassifier, looKCurve, type Metric } from '../../knn/index.ts';
-import { evaluateModel } from '../../model/evaluate.ts';
 import type { Split } from '../../api/types.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { SearchContext } from './context.ts';
@@ -22,13 +21,14 @@ export function knnCurve(
   return { modelId, points: curve.curve.map((p) => ({ k: p.k, accuracy: p.accuracy })), bestK: curve.bestK };
 }
 
-/** Retrieval metrics of a split, zero-shot and KNN accuracy, and the KNN confusion matrix. */
+/** Retrieval metrics of a split, zero-shot and KNN accuracy, the KNN confusion matrix, and the raw-pixel baseline. */
 export async function evaluate(
   ctx: SearchContext,
-  o: { modelId?: number; split: Split },
+  o: { modelId?: number; split: Split; k?: number; baseline?: boolean },
 ): Promise<Results['evaluate']> {
   const modelId = ctx.cache.modelId(o.modelId);
-  const r = await evaluateModel(ctx.lab, modelId, { split: o.split });
+  const { evaluateModel } = await import('../../model/evaluate.ts');
+  const r = await evaluateModel(ctx.lab, modelId, { split: o.split, k: o.k, baseline: o.baseline });
   let confusion: Results['evaluate']['confusion'] = null;
   const g = ctx.cache.gallery(modelId, 'image');
   const queries = labeledItemsOfSplit(ctx.lab.db, o.split).filter((q) => g.emb.rowOf.has(q.itemId));
@@ -47,10 +47,16 @@ export async function evaluate(
   }
   return {
     modelId,
+    split: r.split,
+    images: r.images,
+    captions: r.captions,
     t2i: r.t2i,
     i2t: r.i2t,
-    knnAccuracy: r.knnAccuracy ?? null,
     zeroShotAccuracy: r.zeroShotAccuracy ?? null,
+    classes: r.classes ?? null,
+    knnAccuracy: r.knnAccuracy ?? null,
+    k: r.k,
     confusion,
+    rawPixelKnnAccuracy: r.rawPixelKnnAccuracy ?? null,
   };
 }

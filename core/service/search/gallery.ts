@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
-import { EmbeddingModel } from '../../model/model.ts';
+import type { EmbeddingModel } from '../../model/model.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
 import { readEmbeddings, type EmbeddingMatrix } from '../../store/embeddings.ts';
@@ -56,7 +56,8 @@ export class GalleryCache {
   model(id: number): Promise<EmbeddingModel> {
     let m = this.models.get(id);
     if (!m) {
-      m = EmbeddingModel.load(this.lab, id);
+      // TF.js loads with the first model, not with the service.
+      m = import('../../model/model.ts').then(({ EmbeddingModel }) => EmbeddingModel.load(this.lab, id));
       m.catch(() => this.models.delete(id));
       this.models.set(id, m);
     }

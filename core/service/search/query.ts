@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import type { IMAGE, QUERY } from '../../api/contract.ts';
-import { decodeImage, PIXEL_SIZE } from '../../data/decode.ts';
 import { combineQuery, normaliseVector, parseQuery } from '../../knn/index.ts';
 import type { ImagePixels } from '../../model/model.ts';
 import { itemIdByPath } from '../../store/items.ts';
@@ -45,6 +44,7 @@ export class QueryEncoder {
     } else {
       bytes = Buffer.from(ref.base64, 'base64');
     }
+    const { decodeImage, PIXEL_SIZE } = await import('../../data/decode.ts'); // sharp loads on first use
     try {
       const d = await decodeImage(bytes);
       return { size: PIXEL_SIZE, data: d.pixels };

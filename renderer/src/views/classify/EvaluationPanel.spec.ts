@@ -9,10 +9,16 @@ afterEach(stopApps);
 function evaluation(p: Params<'evaluate'>): Results['evaluate'] {
   return {
     modelId: 3,
+    split: p.split ?? 'test',
+    images: 8,
+    captions: 8,
     t2i: { r1: 0.2, r5: 0.45, r10: 0.6, medianRank: 6 },
     i2t: { r1: 0.1, r5: 0.3, r10: 0.4, medianRank: 9 },
     knnAccuracy: 0.75,
+    k: 5,
     zeroShotAccuracy: null,
+    classes: null,
+    rawPixelKnnAccuracy: null,
     confusion:
       p.split === 'train'
         ? null
