@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { labInfo } from '../../store/info.ts';
 import { commonOptions, parseOptions, printJson } from '../options.ts';
-import { withLab } from '../with-lab.ts';
+import { withService } from '../with-lab.ts';
 
 export function register(program: Command): void {
   program
@@ -11,14 +10,14 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(commonOptions, raw);
-      await withLab(o.lab, async (lab) => {
-        const info = labInfo(lab.db);
+      await withService(o.lab, async (call) => {
+        const info = await call('info', {});
         if (o.json) {
-          printJson({ lab: lab.path, ...info });
+          printJson(info);
           return;
         }
         const out = process.stdout;
-        out.write(`${lab.path}\n`);
+        out.write(`${info.lab}\n`);
         out.write(
           `  items ${info.items} (${info.images} distinct images), captions ${info.captions}, missing files ${info.missing}\n`,
         );
