@@ -1,6 +1,6 @@
 import type { ApiEvent, ApiHandlers } from '../api/contract.ts';
 import type { Lab } from '../store/lab.ts';
-import { categoryLabels, itemThumbnail } from '../store/items.ts';
+import { itemThumbnail, labeledItemSample } from '../store/items.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
@@ -73,17 +73,29 @@ export class NearlabService {
   }
 }
 
-/** The newest trained model's image embeddings of up to `limit` live items with a category label, or null. */
+/**
+ * The newest trained model's image embeddings of up to `limit` live labeled items, a seeded random sample of the
+ * lab (the Theory lab's order, labeledItemSample: every folder and class has its share, the same lab gives the same
+ * sample), or null without a model.
+ */
 async function latestImageEmbeddings(lab: Lab, limit: number): Promise<LabeledMatrix | null> {
   const id = latestModelId(lab.db);
   if (id === null) return null;
   const emb = readEmbeddings(lab.db, id, 'image');
   if (emb.ids.length === 0) return null;
-  const labels = categoryLabels(lab.db);
-  const rows: number[] = [];
-  for (let r = 0; r < emb.ids.length && rows.length < limit; r++) if (labels.has(emb.ids[r])) rows.push(r);
-  const data = new Float32Array(rows.length * emb.dim);
-  rows.forEach((r, i) => data.set(emb.data.subarray(r * emb.dim, (r + 1) * emb.dim), i * emb.dim));
-  const itemIds = rows.map((r) => emb.ids[r]);
-  return { data, rows: rows.length, dim: emb.dim, itemIds, labels: itemIds.map((id) => labels.get(id) ?? null) };
+  const picked = labeledItemSample(lab.db, Number.MAX_SAFE_INTEGER)
+    .filter((it) => emb.rowOf.has(it.itemId))
+    .slice(0, limit);
+  const data = new Float32Array(picked.length * emb.dim);
+  picked.forEach((it, i) => {
+    const at = emb.rowOf.get(it.itemId)! * emb.dim;
+    data.set(emb.data.subarray(at, at + emb.dim), i * emb.dim);
+  });
+  return {
+    data,
+    rows: picked.length,
+    dim: emb.dim,
+    itemIds: picked.map((it) => it.itemId),
+    labels: picked.map((it) => it.label),
+  };
 }

@@ -135,15 +135,6 @@ export function labeledItemSample(db: Db, limit: number): LabeledItemRow[] {
     .all(limit) as LabeledItemRow[];
 }
 
-/** Item id → category label, for every item that has one. */
-export function categoryLabels(db: Db): Map<number, string> {
-  const rows = db.prepare('SELECT item_id, name FROM labels WHERE name IS NOT NULL').all() as {
-    item_id: number;
-    name: string;
-  }[];
-  return new Map(rows.map((r) => [r.item_id, r.name]));
-}
-
 /** Split of each given item (items that are not live are left out of the map). */
 export function liveItemSplits(db: Db, itemIds: readonly number[]): Map<number, Split> {
   const out = new Map<number, Split>();
