@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { openLab } from '../../store/default-lab.ts';
+import { ensureRendererBuilt, rendererDir } from '../renderer-build.ts';
 import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
-
-/** Where `npm run build` puts the renderer. */
-export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
 const serveOptions = commonOptions.extend({
   port: numberArg('--port').pipe(z.number().int().min(0).max(65535)).default(0),
@@ -20,13 +17,15 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object with the URL once listening')
     .action(async (raw: unknown) => {
       const o = parseOptions(serveOptions, raw);
+      const staticDir = rendererDir();
+      ensureRendererBuilt(staticDir);
       const lab = openLab(o.lab);
       const [{ NearlabService }, { startServer }] = await Promise.all([
         import('../../service/service.ts'),
         import('../../server/server.ts'),
       ]);
       const service = new NearlabService(lab);
-      const server = await startServer({ service, staticDir: RENDERER_DIR, port: o.port });
+      const server = await startServer({ service, staticDir, port: o.port });
       if (o.json) printJson({ url: server.url, port: server.port, lab: lab.path });
       else process.stdout.write(`Nearlab is serving ${lab.path}\nOpen ${server.url}\n(Ctrl-C stops it)\n`);
       await new Promise<void>((resolve) => {
