@@ -45,4 +45,20 @@ describe('CurseTab', () => {
     await fireEvent.change(screen.getByLabelText('Informative 2-D problem'), { target: { value: 'rings' } });
     await waitFor(() => expect(c.lastParams('theoryNoiseDims')?.shape).toMatchObject({ kind: 'rings' }));
   });
+
+  it('checks K and n of the neighbourhood beside their fields instead of changing them silently', async () => {
+    const core = show();
+    await waitFor(() => expect(text('curse-edge')).toMatch(/1\.00 % of uniform points/));
+    const asked = core.paramsOf('theoryCurseCurves').length;
+    await fireEvent.input(screen.getByLabelText('n (all points)'), { target: { value: '0' } });
+    expect(screen.getByText('n must be at least 1.')).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('n (all points)'), { target: { value: '5' } });
+    expect(await screen.findByText('K can be at most 5 (n).')).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('K (points held)'), { target: { value: '2.5' } });
+    expect(screen.getByText('K must be a whole number from 1 to 5 (n).')).toBeTruthy();
+    expect(core.paramsOf('theoryCurseCurves')).toHaveLength(asked);
+    await fireEvent.input(screen.getByLabelText('K (points held)'), { target: { value: '5' } });
+    await waitFor(() => expect(core.lastParams('theoryCurseCurves')).toMatchObject({ K: 5, n: 5 }));
+    expect(screen.queryByText(/must be|can be at most/)).toBeNull();
+  });
 });

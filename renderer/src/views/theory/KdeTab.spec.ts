@@ -51,4 +51,32 @@ describe('KdeTab', () => {
     expect(ks).toContain(1);
     expect(ks.at(-1)).toBe(12);
   });
+
+  it('checks the number of points beside the field', async () => {
+    const core = show();
+    await waitFor(() => expect(screen.getByTestId('kde-ball').textContent).toMatch(/K = 12/));
+    const points = screen.getByLabelText('Points') as HTMLInputElement;
+    const asked = core.paramsOf('theoryDataset').length;
+    await fireEvent.input(points, { target: { value: '3' } });
+    await fireEvent.change(points);
+    expect(screen.getByText('Points must be at least 5.')).toBeTruthy();
+    await fireEvent.input(points, { target: { value: '2500' } });
+    await fireEvent.change(points);
+    expect(screen.getByText('Points can be at most 2,000.')).toBeTruthy();
+    expect(core.paramsOf('theoryDataset')).toHaveLength(asked);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('grows the ball within the lab limit when K is large', async () => {
+    const core = show();
+    await waitFor(() => expect(screen.getByTestId('kde-ball').textContent).toMatch(/K = 12/));
+    const points = screen.getByLabelText('Points') as HTMLInputElement;
+    await fireEvent.input(points, { target: { value: '1500' } });
+    await fireEvent.change(points);
+    await waitFor(() => expect(screen.getByTestId('kde-ball').textContent).toMatch(/n = 1,500 points/));
+    await fireEvent.change(screen.getByLabelText('K (neighbours) value'), { target: { value: '900' } });
+    await waitFor(() => expect(screen.getByTestId('kde-ball').textContent).toMatch(/K = 900 of n = 1,500/));
+    expect(core.lastParams('theoryKde')?.growthMax).toBe(500);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

@@ -97,4 +97,44 @@ describe('PlaygroundTab', () => {
     await waitFor(() => expect(screen.getAllByRole('alert')[0].textContent).toMatch(/not positive semi-definite/));
     expect(core.lastParams('theoryRegions')?.metric).toEqual({ kind: 'mahalanobis', M: [2, 3, 3, 2] });
   });
+
+  it('checks the number of points beside the field and sends core only what it accepts', async () => {
+    const core = show();
+    await waitFor(() => expect(raster()).toBeTruthy());
+    const points = screen.getByLabelText('Points') as HTMLInputElement;
+    const asked = core.paramsOf('theoryDataset').length;
+
+    await fireEvent.input(points, { target: { value: '5000' } });
+    await fireEvent.change(points);
+    expect(screen.getByText('Points can be at most 2,000.')).toBeTruthy();
+    expect(points.getAttribute('aria-invalid')).toBe('true');
+    await fireEvent.input(points, { target: { value: '1' } });
+    await fireEvent.change(points);
+    expect(screen.getByText('Points must be at least 2.')).toBeTruthy();
+    await fireEvent.input(points, { target: { value: '' } });
+    await fireEvent.change(points);
+    expect(screen.getByText('Points must be a whole number from 2 to 2,000.')).toBeTruthy();
+    expect(core.paramsOf('theoryDataset')).toHaveLength(asked);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.body.textContent).not.toMatch(/✖|Too big|expected number/);
+
+    await fireEvent.input(points, { target: { value: '300' } });
+    await fireEvent.change(points);
+    await waitFor(() => expect(core.lastParams('theoryDataset')).toMatchObject({ n: 300 }));
+    expect(screen.queryByText(/Points (can|must)/)).toBeNull();
+    expect(points.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('after Clear, states K as its box shows it and that there are no points yet', async () => {
+    show();
+    await waitFor(() => expect(raster()).toBeTruthy());
+    await fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
+    await waitFor(() => expect(plane().getAttribute('data-points')).toBe('0'));
+    const box = screen.getByLabelText('K (neighbours) value') as HTMLInputElement;
+    expect(box.value).toBe('5');
+    expect(text('k-status').trim()).toBe('K = 5; no points yet: click the plane to add some.');
+    await fireEvent.click(plane(), { clientX: 100, clientY: 200 });
+    await fireEvent.click(plane(), { clientX: 300, clientY: 200 });
+    await waitFor(() => expect(text('k-status')).toMatch(/^K = 5, more than the n = 2 points: all 2 vote/));
+  });
 });
