@@ -123,8 +123,9 @@ export const params = {
     .object({
       modelId: id.optional(),
       split: SPLIT.default('test'),
-      /** Neighbours for the k-NN accuracy and the confusion matrix. */
+      /** Neighbours and metric of the k-NN accuracy and the confusion matrix. */
       k: z.number().int().min(1).max(1000).default(5),
+      metric: METRIC.default('cosine'),
       /** Also measure k-NN accuracy on raw pixels, for comparison. */
       baseline: z.boolean().default(false),
     })
@@ -220,10 +221,13 @@ export interface Results extends TheoryResults {
     /** With category labels: label-prompt zero-shot accuracy over this many classes. */
     zeroShotAccuracy: number | null;
     classes: number | null;
-    /** With category labels: k-NN accuracy (train items as the gallery) and its confusion matrix. */
+    /** With category labels: k-NN accuracy (train items vote) under this K and metric, and its confusion matrix. */
     knnAccuracy: number | null;
     k: number;
+    metric: z.infer<typeof METRIC>;
     confusion: { labels: string[]; matrix: number[][] } | null;
+    /** Predictions whose vote was tied; a tie goes to the class whose name sorts first. */
+    ties: number;
     /** The same k-NN on raw pixels, when asked for (`baseline`). */
     rawPixelKnnAccuracy: number | null;
   };

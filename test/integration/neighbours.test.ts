@@ -220,6 +220,24 @@ describe('the API on a trained lab', () => {
       expect(ev.confusion!.matrix.flat().reduce((a, b) => a + b, 0)).toBe(
         (await call(service, 'listItems', { split: 'test' })).total,
       );
+      // The k-NN accuracy and the confusion matrix follow the K and metric asked for, and agree with each other.
+      const byK = await Promise.all(
+        [
+          { k: 1, metric: 'cosine' },
+          { k: 25, metric: 'euclidean' },
+        ].map((o) => call(service, 'evaluate', { split: 'test', ...o })),
+      );
+      for (const e of byK) {
+        const m = e.confusion!.matrix;
+        const total = m.flat().reduce((a, b) => a + b, 0);
+        expect(e.knnAccuracy).toBeCloseTo(m.reduce((t, row, i) => t + row[i], 0) / total, 12);
+      }
+      expect(byK.map((e) => [e.k, e.metric])).toEqual([
+        [1, 'cosine'],
+        [25, 'euclidean'],
+      ]);
+      expect(byK[0].ties).toBe(0); // one neighbour cannot tie
+      expect(byK[0].confusion!.matrix).not.toEqual(byK[1].confusion!.matrix);
       const pca = await call(service, 'projection', { method: 'pca', modality: 'both', limit: 100 });
       expect(pca.points).toHaveLength(100);
       expect(new Set(pca.points.map((p) => p.kind))).toEqual(new Set(['image', 'caption']));

@@ -1,5 +1,6 @@
-import type { Results } from '../../api/contract.ts';
-import { confusionMatrix, KnnClassifier, looKCurve, type Metric } from '../../knn/index.ts';
+import type { METRIC, Results } from '../../api/contract.ts';
+import type { z } from 'zod';
+import { confusionMatrix, KnnClassifier, looKCurve, matrix, type Metric } from '../../knn/index.ts';
 import type { Split } from '../../api/types.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { SearchContext } from './context.ts';
@@ -21,29 +22,47 @@ export function knnCurve(
   return { modelId, points: curve.curve.map((p) => ({ k: p.k, accuracy: p.accuracy })), bestK: curve.bestK };
 }
 
-/** Retrieval metrics of a split, zero-shot and KNN accuracy, the KNN confusion matrix, and the raw-pixel baseline. */
+/**
+ * Retrieval metrics of a split, zero-shot accuracy, the raw-pixel baseline, and the K-NN classification of the
+ * split's labeled images (train items vote) under the chosen K and metric: its accuracy, confusion matrix and how many
+ * votes were tied (a tie goes to the class whose name sorts first, as scikit-learn settles it).
+ */
 export async function evaluate(
   ctx: SearchContext,
-  o: { modelId?: number; split: Split; k?: number; baseline?: boolean },
+  o: { modelId?: number; split: Split; k?: number; metric?: z.infer<typeof METRIC>; baseline?: boolean },
 ): Promise<Results['evaluate']> {
   const modelId = ctx.cache.modelId(o.modelId);
+  const metric = o.metric ?? 'cosine';
   const { evaluateModel } = await import('../../model/evaluate.ts');
   const r = await evaluateModel(ctx.lab, modelId, { split: o.split, k: o.k, baseline: o.baseline });
-  let confusion: Results['evaluate']['confusion'] = null;
+  let knn: Pick<Results['evaluate'], 'knnAccuracy' | 'confusion' | 'ties'> = {
+    knnAccuracy: null,
+    confusion: null,
+    ties: 0,
+  };
   const g = ctx.cache.gallery(modelId, 'image');
   const queries = labeledItemsOfSplit(ctx.lab.db, o.split).filter((q) => g.emb.rowOf.has(q.itemId));
+  // evaluateModel measures k-NN only where it makes sense (labels of two classes or more, labeled train items).
   if (queries.length > 0 && r.knnAccuracy !== undefined) {
     const lg = ctx.cache.labeledGallery(modelId);
-    const clf = new KnnClassifier().fit(lg.m, lg.labels, 'cosine');
-    const predicted = queries.map((q) => {
+    const rows = new Float32Array(queries.length * g.emb.dim);
+    queries.forEach((q, i) => {
       const at = g.emb.rowOf.get(q.itemId)! * g.emb.dim;
-      return clf.predict(g.emb.data.subarray(at, at + g.emb.dim), { k: r.k }).label;
+      rows.set(g.emb.data.subarray(at, at + g.emb.dim), i * g.emb.dim);
     });
+    const predictions = new KnnClassifier()
+      .fit(lg.m, lg.labels, metric)
+      .predictBatch(matrix(rows, queries.length, g.emb.dim), { k: r.k, metric });
+    const truth = queries.map((q) => q.label);
     const cm = confusionMatrix(
-      queries.map((q) => q.label),
-      predicted,
+      truth,
+      predictions.map((p) => p.label),
     );
-    confusion = { labels: [...cm.labels], matrix: cm.matrix.map((row) => [...row]) };
+    knn = {
+      knnAccuracy: predictions.filter((p, i) => p.label === truth[i]).length / queries.length,
+      confusion: { labels: [...cm.labels], matrix: cm.matrix.map((row) => [...row]) },
+      ties: predictions.filter((p) => isTied(p.probabilities)).length,
+    };
   }
   return {
     modelId,
@@ -54,9 +73,16 @@ export async function evaluate(
     i2t: r.i2t,
     zeroShotAccuracy: r.zeroShotAccuracy ?? null,
     classes: r.classes ?? null,
-    knnAccuracy: r.knnAccuracy ?? null,
+    ...knn,
     k: r.k,
-    confusion,
+    metric,
     rawPixelKnnAccuracy: r.rawPixelKnnAccuracy ?? null,
   };
+}
+
+/** True when two or more classes share the largest vote. */
+function isTied(probabilities: Record<string, number>): boolean {
+  const p = Object.values(probabilities);
+  const top = Math.max(...p);
+  return p.filter((x) => x === top).length > 1;
 }

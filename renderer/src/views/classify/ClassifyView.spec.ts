@@ -35,12 +35,20 @@ function classifyCore() {
       bestK: 3,
       ...{ metric: p.metric },
     }),
-    evaluate: () => ({
+    evaluate: (p) => ({
       modelId: 3,
+      split: p.split ?? 'test',
+      images: 8,
+      captions: 8,
       t2i: { r1: 0.2, r5: 0.4, r10: 0.5, medianRank: 6 },
       i2t: { r1: 0.1, r5: 0.3, r10: 0.4, medianRank: 9 },
       knnAccuracy: 0.75,
+      k: p.k ?? 5,
+      metric: p.metric ?? 'cosine',
+      ties: 0,
       zeroShotAccuracy: 0.5,
+      classes: 2,
+      rawPixelKnnAccuracy: null,
       confusion: {
         labels: ['Flags', 'Food'],
         matrix: [
@@ -108,7 +116,7 @@ describe('ClassifyView', () => {
     expect((await screen.findByLabelText('Flags predicted as Food: 1')).textContent?.trim()).toBe('1');
     expect(screen.getByRole('list', { name: 'Evaluation metrics' }).textContent).toContain('75.0 %');
     await fireEvent.change(screen.getByLabelText('Evaluation split'), { target: { value: 'val' } });
-    await waitFor(() => expect(core.lastParams('evaluate')).toEqual({ split: 'val' }));
+    await waitFor(() => expect(core.lastParams('evaluate')).toEqual({ split: 'val', k: 3, metric: 'cosine' }));
   });
 
   it('keeps the image, K and the metric when the user comes back', async () => {

@@ -15,7 +15,9 @@ function evaluation(p: Params<'evaluate'>): Results['evaluate'] {
     t2i: { r1: 0.2, r5: 0.45, r10: 0.6, medianRank: 6 },
     i2t: { r1: 0.1, r5: 0.3, r10: 0.4, medianRank: 9 },
     knnAccuracy: 0.75,
-    k: 5,
+    k: p.k ?? 5,
+    metric: p.metric ?? 'cosine',
+    ties: p.k === 4 ? 2 : 0,
     zeroShotAccuracy: null,
     classes: null,
     rawPixelKnnAccuracy: null,
@@ -42,15 +44,16 @@ describe('EvaluationPanel', () => {
     const { core } = labCore(4, { evaluate: evaluation });
     render(EvaluationPanel, { context: fakeApp(core).context, props: { modelId: 3 } });
     await waitFor(() => expect(screen.getByRole('list', { name: 'Evaluation metrics' })).toBeTruthy());
-    expect(core.lastParams('evaluate')).toEqual({ split: 'test', modelId: 3 });
+    expect(core.lastParams('evaluate')).toEqual({ split: 'test', k: 5, metric: 'cosine', modelId: 3 });
     expect(metrics()).toEqual([
-      'kNN accuracy 75.0 %',
+      'kNN accuracy (K = 5, cosine) 75.0 %',
       'zero-shot accuracy —',
       'text→image R@1/5/10 20.0 % / 45.0 % / 60.0 %',
       'image→text R@1/5/10 10.0 % / 30.0 % / 40.0 %',
     ]);
     expect(screen.getByLabelText('Flags predicted as Food: 1').textContent?.trim()).toBe('1');
-    expect(screen.getByText('KNN predictions on the test split')).toBeTruthy();
+    expect(screen.getByText('KNN predictions (K = 5, cosine) on the test split')).toBeTruthy();
+    expect(screen.queryByText(/votes were tied/)).toBeNull();
   });
 
   it('re-evaluates on another split, and says when that split has no labels', async () => {
@@ -59,7 +62,17 @@ describe('EvaluationPanel', () => {
     await screen.findByRole('list', { name: 'Evaluation metrics' });
     await fireEvent.change(screen.getByLabelText('Evaluation split'), { target: { value: 'train' } });
     expect(await screen.findByText('No labeled items in the train split, so no confusion matrix.')).toBeTruthy();
-    expect(core.lastParams('evaluate')).toEqual({ split: 'train' });
+    expect(core.lastParams('evaluate')).toEqual({ split: 'train', k: 5, metric: 'cosine' });
+  });
+
+  it("follows the Classify view's K and metric, and says how tied votes were settled", async () => {
+    const { core } = labCore(4, { evaluate: evaluation });
+    render(EvaluationPanel, { context: fakeApp(core).context, props: { k: 4, metric: 'l1' } });
+    await screen.findByRole('list', { name: 'Evaluation metrics' });
+    expect(core.lastParams('evaluate')).toEqual({ split: 'test', k: 4, metric: 'l1' });
+    expect(metrics()[0]).toBe('kNN accuracy (K = 4, l1) 75.0 %');
+    expect(screen.getByText('KNN predictions (K = 4, l1) on the test split')).toBeTruthy();
+    expect(screen.getByText(/2 of these votes were tied; a tie goes to the class whose name sorts first/)).toBeTruthy();
   });
 
   it('shows a failed evaluation and tries again on request', async () => {
