@@ -1,7 +1,10 @@
 import { floatsToBlob } from './floats.ts';
 import type { Db } from './lab.ts';
 
-/** Each model's embeddings of the lab's images (by item id) and captions (by caption id) (migration 002). */
+/**
+ * Each model's embeddings of the lab's images (by item id) and captions (by caption id) (migration 002); migration
+ * 003 drops an embedding when its item's image changes or its item or caption is deleted.
+ */
 
 export type EmbeddingKind = 'image' | 'caption';
 
@@ -24,8 +27,7 @@ export function saveEmbeddings(
   vectors: Float32Array,
   dim: number,
 ): void {
-  if (vectors.length !== ids.length * dim)
-    throw new Error(`${vectors.length} values for ${ids.length} ${dim}-d embeddings`);
+  checkShape(vectors, ids.length, dim);
   const ins = db.prepare('INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (let i = 0; i < ids.length; i++)
@@ -35,6 +37,141 @@ export function saveEmbeddings(
 
 export function clearEmbeddings(db: Db, id: number): void {
   db.prepare('DELETE FROM embeddings WHERE model_id = ?').run(id);
+}
+
+/** A live item to embed: the item and the image content its vector is computed from. */
+export interface ItemToEmbed {
+  itemId: number;
+  imageId: number;
+}
+
+export interface CaptionToEmbed {
+  id: number;
+  text: string;
+}
+
+/**
+ * Which rows a model embeds next: by default (`all` false) only those without an embedding from it; with `all`,
+ * every one. `after` and `limit` page through them in id order.
+ */
+export interface EmbedPage {
+  all: boolean;
+  after: number;
+  limit: number;
+}
+
+const LIVE_ITEM = `i.status = 'ok'`;
+const noEmbedding = (kind: EmbeddingKind, col: string) =>
+  `NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = @model AND e.kind = '${kind}' AND e.ref_id = ${col})`;
+
+/** Live items (with model-input pixels) that model `id` embeds next, in id order. */
+export function itemsToEmbed(db: Db, id: number, page: EmbedPage): ItemToEmbed[] {
+  const pending = page.all ? '' : ` AND ${noEmbedding('image', 'i.id')}`;
+  return db
+    .prepare(
+      `SELECT i.id AS itemId, i.image_id AS imageId FROM items i
+       WHERE ${LIVE_ITEM} AND i.id > @after AND EXISTS (SELECT 1 FROM pixels p WHERE p.image_id = i.image_id)${pending}
+       ORDER BY i.id LIMIT @limit`,
+    )
+    .all({ model: id, after: page.after, limit: page.limit }) as ItemToEmbed[];
+}
+
+/** Captions of live items that model `id` embeds next, in id order. */
+export function captionsToEmbed(db: Db, id: number, page: EmbedPage): CaptionToEmbed[] {
+  const pending = page.all ? '' : ` AND ${noEmbedding('caption', 'c.id')}`;
+  return db
+    .prepare(
+      `SELECT c.id, c.text FROM captions c JOIN items i ON i.id = c.item_id
+       WHERE ${LIVE_ITEM} AND c.id > @after${pending} ORDER BY c.id LIMIT @limit`,
+    )
+    .all({ model: id, after: page.after, limit: page.limit }) as CaptionToEmbed[];
+}
+
+/** How much of the lab a model covers: live items and captions of live items, and how many of each it embedded. */
+export interface EmbeddingCoverage {
+  /** Live items with an image embedding from the model, of `items`. */
+  images: number;
+  items: number;
+  /** Captions of live items with an embedding from the model, of `liveCaptions`. */
+  captions: number;
+  liveCaptions: number;
+}
+
+export function embeddingCoverage(db: Db, id: number): EmbeddingCoverage {
+  const embedded = (kind: EmbeddingKind, col: string) =>
+    `EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = @model AND e.kind = '${kind}' AND e.ref_id = ${col})`;
+  return db
+    .prepare(
+      `SELECT
+        (SELECT count(*) FROM items i WHERE ${LIVE_ITEM} AND ${embedded('image', 'i.id')}) AS images,
+        (SELECT count(*) FROM items i WHERE ${LIVE_ITEM}) AS items,
+        (SELECT count(*) FROM captions c JOIN items i ON i.id = c.item_id
+          WHERE ${LIVE_ITEM} AND ${embedded('caption', 'c.id')}) AS captions,
+        (SELECT count(*) FROM captions c JOIN items i ON i.id = c.item_id WHERE ${LIVE_ITEM}) AS liveCaptions`,
+    )
+    .get({ model: id }) as EmbeddingCoverage;
+}
+
+/**
+ * Stores image embeddings of items, each only if the item still shows the image it was computed from (an import
+ * may have changed it meanwhile: that item stays without an embedding, to be embedded again). Returns how many
+ * were stored.
+ */
+export function saveItemEmbeddings(
+  db: Db,
+  id: number,
+  items: readonly ItemToEmbed[],
+  vectors: Float32Array,
+  dim: number,
+): number {
+  checkShape(vectors, items.length, dim);
+  const ins = db.prepare(
+    `INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector)
+     SELECT ?, 'image', id, ? FROM items WHERE id = ? AND image_id = ?`,
+  );
+  let stored = 0;
+  db.transaction(() => {
+    items.forEach((it, i) => {
+      stored += ins.run(id, floatsToBlob(vectors.subarray(i * dim, (i + 1) * dim)), it.itemId, it.imageId).changes;
+    });
+  })();
+  return stored;
+}
+
+/** Stores caption embeddings, each only if its caption still exists with that text. Returns how many were stored. */
+export function saveCaptionEmbeddings(
+  db: Db,
+  id: number,
+  captions: readonly CaptionToEmbed[],
+  vectors: Float32Array,
+  dim: number,
+): number {
+  checkShape(vectors, captions.length, dim);
+  const ins = db.prepare(
+    `INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector)
+     SELECT ?, 'caption', id, ? FROM captions WHERE id = ? AND text = ?`,
+  );
+  let stored = 0;
+  db.transaction(() => {
+    captions.forEach((c, i) => {
+      stored += ins.run(id, floatsToBlob(vectors.subarray(i * dim, (i + 1) * dim)), c.id, c.text).changes;
+    });
+  })();
+  return stored;
+}
+
+/** Drops a model's embeddings of items that are not live and of captions of items that are not live. */
+export function pruneEmbeddings(db: Db, id: number): void {
+  db.prepare(
+    `DELETE FROM embeddings WHERE model_id = ? AND (
+      (kind = 'image' AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = ref_id AND ${LIVE_ITEM}))
+      OR (kind = 'caption' AND NOT EXISTS (
+        SELECT 1 FROM captions c JOIN items i ON i.id = c.item_id WHERE c.id = ref_id AND ${LIVE_ITEM})))`,
+  ).run(id);
+}
+
+function checkShape(vectors: Float32Array, n: number, dim: number): void {
+  if (vectors.length !== n * dim) throw new Error(`${vectors.length} values for ${n} ${dim}-d embeddings`);
 }
 
 /**
