@@ -208,7 +208,14 @@ export interface Results extends TheoryResults {
   };
   startTraining: { jobId: string };
   search: { modelId: number; results: SearchHit[] };
-  classify: { modelId: number; label: string; probabilities: Record<string, number>; neighbours: Neighbour[] };
+  classify: {
+    modelId: number;
+    label: string;
+    probabilities: Record<string, number>;
+    /** The item's own category label when the image is a labeled lab item, to set beside the prediction. */
+    trueLabel: string | null;
+    neighbours: Neighbour[];
+  };
   knnCurve: { modelId: number; points: { k: number; accuracy: number }[]; bestK: number };
   evaluate: {
     modelId: number;
@@ -290,6 +297,8 @@ export interface Neighbour {
   path: string;
   distance: number;
   label: string;
+  /** The item's first caption. */
+  caption: string | null;
 }
 
 /** What the renderer calls: parameters as the caller writes them (defaults may be left out). */

@@ -54,6 +54,7 @@ export function register(program: Command): void {
         path: n.path,
         distance: n.distance,
         label: n.label,
+        caption: n.caption,
       }));
       if (o.json) return printJson({ model: r.modelId, label: r.label, probabilities: r.probabilities, neighbours });
       process.stdout.write(`${r.label}\n`);

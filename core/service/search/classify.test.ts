@@ -14,7 +14,9 @@ describe('classifyKnn', () => {
       .get() as number;
     const r = await classifyKnn(fx.ctx, { itemId: trainSquare }, { k: 5, weights: 'uniform', metric: 'cosine' });
     expect(r.label).toBe('square');
+    expect(r.trueLabel).toBe('square'); // the lab item's own label, to set beside the prediction
     expect(r.neighbours).toHaveLength(5);
+    for (const n of r.neighbours) expect(n.caption).toBe(`a ${n.path.split('-')[0]} ${n.label}`);
     expect(r.neighbours.map((n) => n.itemId)).not.toContain(trainSquare);
     const share = r.neighbours.filter((n) => n.label === 'square').length / 5;
     expect(r.probabilities.square).toBeCloseTo(share, 10);

@@ -1,6 +1,7 @@
 import type { Results } from '../../api/contract.ts';
 import { buildZeroShotClasses, fillTemplate, KnnClassifier, zeroShot, type Metric } from '../../knn/index.ts';
 import { PROMPT_TEMPLATE } from '../../model/config.ts';
+import { firstCaptions } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
 import type { SearchContext } from './context.ts';
 import { asSearchError, SearchError } from './errors.ts';
@@ -8,6 +9,11 @@ import type { ImageRef } from './query.ts';
 
 /** Zero-shot templates used when none are given: the one training used for label prompts, and the bare label. */
 export const ZERO_SHOT_TEMPLATES: readonly string[] = [PROMPT_TEMPLATE, '{}'];
+
+/** The category label of a lab item being classified (null for an outside image or an unlabeled item). */
+function trueLabelOf(ctx: SearchContext, image: ImageRef): string | null {
+  return 'itemId' in image ? (itemInfos(ctx.lab.db, [image.itemId]).get(image.itemId)?.label ?? null) : null;
+}
 
 export interface KnnOptions {
   k: number;
@@ -24,17 +30,23 @@ export async function classifyKnn(ctx: SearchContext, image: ImageRef, o: KnnOpt
   const p = new KnnClassifier()
     .fit(lg.m, lg.labels, o.metric)
     .predict(query, { k: o.k, weights: o.weights, metric: o.metric });
-  const info = itemInfos(
-    ctx.lab.db,
-    p.neighbours.map((n) => lg.itemIds[n.row]),
-  );
+  const ids = p.neighbours.map((n) => lg.itemIds[n.row]);
+  const info = itemInfos(ctx.lab.db, ids);
+  const captions = firstCaptions(ctx.lab.db, ids);
   return {
     modelId,
     label: p.label,
     probabilities: p.probabilities,
+    trueLabel: trueLabelOf(ctx, image),
     neighbours: p.neighbours.map((n) => {
       const it = info.get(lg.itemIds[n.row])!;
-      return { itemId: it.id, path: it.path, distance: n.distance, label: n.label };
+      return {
+        itemId: it.id,
+        path: it.path,
+        distance: n.distance,
+        label: n.label,
+        caption: captions.get(it.id) ?? null,
+      };
     }),
   };
 }
@@ -64,5 +76,11 @@ export async function classifyZeroShot(
     prompts[label] = texts.map((_, i) => v.slice(i * model.dim, (i + 1) * model.dim));
   }
   const r = zeroShot(query, buildZeroShotClasses(prompts), model.scale);
-  return { modelId, label: r.label, probabilities: r.probabilities, neighbours: [] };
+  return {
+    modelId,
+    label: r.label,
+    probabilities: r.probabilities,
+    trueLabel: trueLabelOf(ctx, image),
+    neighbours: [],
+  };
 }

@@ -17,15 +17,16 @@ function classifyCore() {
       if (p.method.kind === 'zero-shot') {
         const n = p.method.labels.length;
         const probabilities = Object.fromEntries(p.method.labels.map((l, i) => [l, i === 0 ? 0.7 : 0.3 / (n - 1)]));
-        return { modelId: 3, label: p.method.labels[0], probabilities, neighbours: [] };
+        return { modelId: 3, label: p.method.labels[0], probabilities, trueLabel: null, neighbours: [] };
       }
       return {
         modelId: 3,
         label: 'Flags',
         probabilities: { Flags: 0.6, Food: 0.4 },
+        trueLabel: null,
         neighbours: [
-          { itemId: 2, path: 'images/item-2.png', distance: 0.12, label: 'Flags' },
-          { itemId: 3, path: 'images/item-3.png', distance: 0.2, label: 'Food' },
+          { itemId: 2, path: 'images/item-2.png', distance: 0.12, label: 'Flags', caption: null },
+          { itemId: 3, path: 'images/item-3.png', distance: 0.2, label: 'Food', caption: null },
         ],
       };
     },

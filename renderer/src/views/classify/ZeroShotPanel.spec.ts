@@ -11,7 +11,7 @@ function zeroShot(p: Params<'classify'>): Results['classify'] {
   const probabilities = Object.fromEntries(
     labels.map((l, i) => [l, i === labels.length - 1 ? 0.8 : 0.2 / (labels.length - 1)]),
   );
-  return { modelId: 3, label: labels[labels.length - 1], probabilities, neighbours: [] };
+  return { modelId: 3, label: labels[labels.length - 1], probabilities, trueLabel: null, neighbours: [] };
 }
 
 const image = { kind: 'item' as const, itemId: 4, name: 'item 4' };
