@@ -237,13 +237,16 @@ export interface Box2D {
   ymax: number;
 }
 
+/** One edge of the Voronoi diagram: the segment between two sites. */
 export interface VoronoiEdgeResult {
   x1: number;
   y1: number;
   x2: number;
   y2: number;
+  /** The two sites this edge separates, siteA < siteB. */
   siteA: number;
   siteB: number;
+  /** True when the two sites have different labels: the edge is part of the 1-NN decision boundary. */
   betweenClasses: boolean;
 }
 

@@ -5,20 +5,12 @@
 import type { Metric } from '../knn/metrics.ts';
 import { assertDataset, type Box, type LabeledPoints2D } from './datasets.ts';
 import { TheoryInputError } from './errors.ts';
+import type { VoronoiEdgeResult } from '../api/theory-contract.ts';
 import { quadForm2 } from './linalg2.ts';
 import { planeForm } from './metrics.ts';
 
-export interface VoronoiEdge {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  /** The two sites this edge separates, siteA < siteB. */
-  siteA: number;
-  siteB: number;
-  /** True when the two sites have different labels: the edge is part of the 1-NN decision boundary. */
-  betweenClasses: boolean;
-}
+/** One edge of a Voronoi diagram: the segment between two sites (the contract's VoronoiEdgeResult). */
+export type VoronoiEdge = VoronoiEdgeResult;
 
 export interface VoronoiDiagram {
   box: Box;
