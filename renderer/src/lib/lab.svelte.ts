@@ -1,6 +1,7 @@
 import type { NearlabClient } from '$api/client.ts';
 import type { Results } from '$api/contract.ts';
 import { errorMessage } from './errors.ts';
+import { labelPalette } from './label-colors.ts';
 
 /** How often counts are refreshed while an import runs, so the grid visibly fills. */
 const LIVE_REFRESH_MS = 1500;
@@ -42,6 +43,9 @@ export class LabStore {
       this.error = errorMessage(e);
     }
   }
+
+  /** The colour of a label in every view (see labelPalette); grey for no label. */
+  readonly labelColor = $derived(labelPalette(Object.keys(this.info?.labels ?? {})));
 
   /** Label names, most frequent first. */
   get labels(): string[] {

@@ -5,6 +5,12 @@ import { fakeApp, labCore, makeInfo, makeItems, makeModel } from '../../testing/
 import MapView from './MapView.svelte';
 
 let stop = () => {};
+/** A colour as the DOM writes it back (jsdom turns hex into rgb()). */
+const cssColor = (c: string) => {
+  const el = document.createElement('i');
+  el.style.backgroundColor = c;
+  return el.style.backgroundColor;
+};
 afterEach(() => stop());
 
 function mapCore() {
@@ -195,6 +201,35 @@ describe('MapView', () => {
     render(MapView, { context: app.context });
     await screen.findByLabelText(/Embedding map: 6 points/);
     expect(screen.queryByTestId('map-sample')).toBeNull();
+  });
+
+  it('colours each label as every view does, whatever the sample shows of it', async () => {
+    const core = mapCore();
+    core.handlers.projection = (p) => {
+      // The smaller sample holds more Food than Flags; the larger one the other way round.
+      const labels = p.limit === 500 ? ['Food', 'Food', 'Food', 'Flags'] : ['Flags', 'Flags', 'Flags', 'Food', null];
+      const points = labels.map((label, i) => ({ x: i, y: i, kind: 'image' as const, itemId: i + 1, label }));
+      return { modelId: 2, method: 'pca', points };
+    };
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    const swatch = (name: string) =>
+      (
+        within(screen.getByRole('list', { name: 'Legend: Labels' }))
+          .getByText(name)
+          .parentElement?.querySelector('.swatch') as HTMLElement
+      ).style.backgroundColor;
+    await waitFor(() => expect(swatch('Food')).toBeTruthy());
+    const flags = swatch('Flags');
+    expect(flags).toBe(cssColor(app.app.lab.labelColor('Flags')));
+    expect(swatch('Food')).toBe(cssColor(app.app.lab.labelColor('Food')));
+    expect(flags).not.toBe(swatch('Food'));
+    await fireEvent.change(screen.getByLabelText('At most'), { target: { value: '500' } });
+    await waitFor(() =>
+      expect(within(screen.getByRole('list', { name: 'Legend: Labels' })).getAllByRole('listitem')).toHaveLength(2),
+    );
+    expect(swatch('Flags')).toBe(flags);
   });
 
   it('shows projection errors with a retry', async () => {

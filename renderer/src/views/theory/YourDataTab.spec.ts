@@ -1,11 +1,18 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Results } from '$api/contract.ts';
 import { fakeApp } from '../../testing/fake-core.ts';
 import { theoryCore, yourDataSpaces } from '../../testing/fake-theory.ts';
+import { fitBox, toCanvas } from './plane.ts';
 import YourDataTab from './YourDataTab.svelte';
 
 let stop = () => {};
+/** A colour as the DOM writes it back (jsdom turns hex into rgb()). */
+const cssColor = (c: string) => {
+  const el = document.createElement('i');
+  el.style.backgroundColor = c;
+  return el.style.backgroundColor;
+};
 afterEach(() => stop());
 
 const N = 60;
@@ -85,5 +92,42 @@ describe('YourDataTab', () => {
       },
     });
     expect((await screen.findByRole('alert')).textContent).toMatch(/at least 10 labelled images/);
+  });
+
+  it('colours each class by its label as every view does, whatever classes the sample holds', async () => {
+    const core = theoryCore({
+      theoryYourData: () => ({ ...yourData(true), classNames: ['Flags', 'Food', 'Animals'] }),
+    });
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(YourDataTab, { context: app.context });
+    const legend = await screen.findByRole('list', { name: 'Classes' });
+    await waitFor(() => expect(app.app.lab.info).not.toBeNull());
+    const swatch = (name: string) =>
+      (
+        within(legend).getByText(name).querySelector('.swatch') ?? within(legend).getByText(name).firstElementChild
+      )?.getAttribute('style') ?? '';
+    for (const name of ['Flags', 'Food', 'Animals']) {
+      expect(swatch(name)).toContain(cssColor(app.app.lab.labelColor(name)));
+    }
+  });
+
+  it('shows the hover card beside the hovered point, in the view it was hovered in', async () => {
+    const data = yourData(true);
+    show({ theoryYourData: () => data });
+    const plane = await screen.findByTestId('space-embedding-plane');
+    const space = data.spaces[0];
+    const [px, py] = toCanvas(
+      { box: fitBox(space.box, 460, 360), width: 460, height: 360 },
+      space.data.points[0],
+      space.data.points[1],
+    );
+    // jsdom lays nothing out: client coordinates are canvas pixels.
+    await fireEvent.mouseMove(plane, { clientX: px, clientY: py });
+    const card = await screen.findByTestId('yourdata-hover');
+    expect(card.textContent).toContain('image #100');
+    expect(card.closest('section')?.getAttribute('aria-labelledby')).toBe('space-embedding');
+    expect(card.style.left).toBe(`${(px / 460) * 100}%`);
+    expect(card.style.top).toBe(`${(py / 360) * 100}%`);
   });
 });
