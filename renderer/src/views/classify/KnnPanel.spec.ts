@@ -16,9 +16,10 @@ const vote: Results['classify'] = {
   modelId: 3,
   label: 'Flags',
   probabilities: { Flags: 0.6, Food: 0.4, Animals: 0 },
+  trueLabel: null,
   neighbours: [
-    { itemId: 2, path: 'images/item-2.png', distance: 0.125, label: 'Flags' },
-    { itemId: 3, path: 'images/item-3.png', distance: 0.2, label: 'Food' },
+    { itemId: 2, path: 'images/item-2.png', distance: 0.125, label: 'Flags', caption: 'flag: japan' },
+    { itemId: 3, path: 'images/item-3.png', distance: 0.2, label: 'Food', caption: null },
   ],
 };
 
@@ -59,6 +60,9 @@ describe('KnnPanel', () => {
       ['Flags', 'd = 0.125'],
       ['Food', 'd = 0.200'],
     ]);
+    // Each neighbour shows its caption when it has one; an outside image has no true label to show.
+    expect(neighbours.map((li) => li.querySelector('.caption')?.textContent ?? null)).toEqual(['flag: japan', null]);
+    expect(screen.queryByTestId('knn-true-label')).toBeNull();
     // A neighbour that agrees with the prediction is marked.
     expect(neighbours.map((li) => li.classList.contains('agree'))).toEqual([true, false]);
 
@@ -66,6 +70,16 @@ describe('KnnPanel', () => {
     await waitFor(() =>
       expect(core.lastParams('classify')?.method).toMatchObject({ kind: 'knn', weights: 'distance' }),
     );
+  });
+
+  it("shows a lab item's own label beside the prediction, and whether they agree", async () => {
+    const { core } = labCore(4, { classify: () => ({ ...vote, trueLabel: 'Food' }) });
+    render(KnnPanel, {
+      context: fakeApp(core).context,
+      props: { image: { kind: 'item', itemId: 7, name: 'item 7' }, k: 5, metric: 'cosine', debounceMs: 0 },
+    });
+    expect((await screen.findByTestId('knn-true-label')).textContent).toBe('Food');
+    expect(screen.getByRole('status').textContent).toMatch(/Prediction: Flags\s*· labeled Food \(wrong\)/);
   });
 
   it('colours the votes and the neighbours by label, as every view does', async () => {
