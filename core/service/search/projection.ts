@@ -1,10 +1,10 @@
-import { UMAP } from 'umap-js';
 import type { Results } from '../../api/contract.ts';
-import { createRng } from '../../util/random.ts';
+import { createRng, shuffleInPlace, type Rng } from '../../util/random.ts';
 import { allCaptions } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
 import { pca2, projectRows } from '../../theory/projection.ts';
 import type { SearchContext } from './context.ts';
+import { umapLayoutOffThread } from './umap.ts';
 
 export interface ProjectionOptions {
   modelId?: number;
@@ -16,22 +16,22 @@ export interface ProjectionOptions {
 type Point = Results['projection']['points'][number];
 
 /** Up to `max` of the indices 0..n-1, a seeded random sample, in increasing order. */
-function sampleRows(n: number, max: number, rand: () => number): number[] {
+function sampleRows(n: number, max: number, rng: Rng): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
+  shuffleInPlace(idx, rng);
   return idx.slice(0, max).sort((a, b) => a - b);
 }
 
-/** A 2-D map of image (and caption) embeddings by PCA or UMAP; a deterministic sample above `limit`. */
-export function projection(ctx: SearchContext, o: ProjectionOptions): Results['projection'] {
+/**
+ * A 2-D map of image (and caption) embeddings by PCA or UMAP (on a worker thread); a deterministic sample above
+ * `limit`.
+ */
+export async function projection(ctx: SearchContext, o: ProjectionOptions): Promise<Results['projection']> {
   const db = ctx.lab.db;
   const modelId = ctx.cache.modelId(o.modelId);
   const img = ctx.cache.gallery(modelId, 'image');
-  const rand = createRng(7).next;
-  const imageRows = sampleRows(img.m.rows, o.modality === 'both' ? Math.ceil(o.limit / 2) : o.limit, rand);
+  const rng = createRng(7);
+  const imageRows = sampleRows(img.m.rows, o.modality === 'both' ? Math.ceil(o.limit / 2) : o.limit, rng);
   const info = itemInfos(
     db,
     imageRows.map((r) => img.emb.ids[r]),
@@ -48,7 +48,7 @@ export function projection(ctx: SearchContext, o: ProjectionOptions): Results['p
   if (o.modality === 'both') {
     const cap = ctx.cache.gallery(modelId, 'caption');
     const captions = new Map(allCaptions(db).map((c) => [c.id, c]));
-    const capRows = sampleRows(cap.m.rows, o.limit - pts.length, rand);
+    const capRows = sampleRows(cap.m.rows, o.limit - pts.length, rng);
     const capInfo = itemInfos(
       db,
       capRows.map((r) => captions.get(cap.emb.ids[r])!.itemId),
@@ -71,13 +71,7 @@ export function projection(ctx: SearchContext, o: ProjectionOptions): Results['p
   if (o.method === 'pca' || pts.length < 4) {
     xy = projectRows(pca2(X, pts.length, dim), X, pts.length);
   } else {
-    const umap = new UMAP({
-      nComponents: 2,
-      nNeighbors: Math.min(15, pts.length - 1),
-      minDist: 0.1,
-      random: createRng(42).next,
-    });
-    xy = umap.fit(pts.map((p) => Array.from(p.vector))).flat();
+    xy = await umapLayoutOffThread({ data: X, rows: pts.length, dim, seed: 42 });
   }
   return {
     modelId,
