@@ -5,6 +5,12 @@ import { fakeApp, labCore, stopApps } from '../../testing/fake-core.ts';
 import ZeroShotPanel from './ZeroShotPanel.svelte';
 
 afterEach(stopApps);
+/** A colour as the DOM writes it back (jsdom turns hex into rgb()). */
+const cssColor = (c: string) => {
+  const el = document.createElement('i');
+  el.style.backgroundColor = c;
+  return el.style.backgroundColor;
+};
 
 function zeroShot(p: Params<'classify'>): Results['classify'] {
   const labels = p.method.kind === 'zero-shot' ? p.method.labels : [];
@@ -37,6 +43,27 @@ describe('ZeroShotPanel', () => {
     const calls = core.paramsOf('classify').length;
     await new Promise((r) => setTimeout(r, 150));
     expect(core.paramsOf('classify')).toHaveLength(calls);
+  });
+
+  it('colours each label as every view does, typed labels outside the lab too', async () => {
+    const { core } = labCore(4, { classify: zeroShot });
+    const app = fakeApp(core);
+    render(ZeroShotPanel, {
+      context: app.context,
+      props: { image, modelId: 3, initialLabels: ['Flags', 'zebra'], debounceMs: 0 },
+    });
+    await screen.findByTestId('zero-shot-label');
+    await waitFor(() => expect(app.app.lab.info).not.toBeNull());
+    const fills = within(screen.getByRole('list', { name: 'p(label | image)' }))
+      .getAllByRole('listitem')
+      .map((li) => [
+        li.querySelector('.name')?.textContent,
+        (li.querySelector('.fill') as HTMLElement).style.backgroundColor,
+      ]);
+    expect(Object.fromEntries(fills)).toEqual({
+      Flags: cssColor(app.app.lab.labelColor('Flags')),
+      zebra: cssColor(app.app.lab.labelColor('zebra')),
+    });
   });
 
   it('sends the typed labels (trimmed, no repeats) and prompt templates', async () => {
