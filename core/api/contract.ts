@@ -207,7 +207,16 @@ export interface Results extends TheoryResults {
     epochs: { epoch: number; t2i: RecallMetrics; i2t: RecallMetrics; loss: number }[];
   };
   startTraining: { jobId: string };
-  search: { modelId: number; results: SearchHit[] };
+  search: {
+    modelId: number;
+    results: SearchHit[];
+    /**
+     * True when even the best result fits the query less well than most of the lab's own captions fit their images
+     * (below `weakBelow`, the 10th percentile of those similarities): the results are likely unrelated to it.
+     */
+    weakMatch: boolean;
+    weakBelow: number | null;
+  };
   classify: {
     modelId: number;
     label: string;

@@ -186,7 +186,7 @@ describe('the ANN index', () => {
       const query = { image: { itemId: 5 } };
       const exact = await search(createSearchContext(lab), query, { k: 5 });
       const viaIndex = await search(createSearchContext(lab, { annThreshold: 100 }), query, { k: 5 });
-      expect(viaIndex.results[0].itemId).toBe(5);
+      expect(viaIndex.results.map((h) => h.itemId)).not.toContain(5);
       expect(viaIndex.results.map((h) => h.itemId)).toEqual(exact.results.map((h) => h.itemId));
     } finally {
       lab.close();
@@ -211,7 +211,7 @@ describe('the API on a trained lab', () => {
       expect(history.epochs).toHaveLength(3);
       expect(history.steps.length).toBeGreaterThan(3);
       const hits = await call(service, 'search', { query: { image: { itemId: 1 } }, k: 5 });
-      expect(hits.results[0].itemId).toBe(1);
+      expect(hits.results.map((h) => h.itemId)).not.toContain(1); // image→image leaves the query item out
       const knn = await call(service, 'classify', { image: { itemId: 1 }, method: { kind: 'knn', k: 3 } });
       expect(knn.neighbours).toHaveLength(3);
       expect(knn.neighbours.map((n) => n.itemId)).not.toContain(1); // the query item does not vote for itself

@@ -62,8 +62,12 @@ export function register(program: Command): void {
         label: h.label,
         ...(h.caption !== undefined ? { caption: h.caption } : {}),
       }));
-      if (o.json) return printJson({ model: r.modelId, results });
+      if (o.json) return printJson({ model: r.modelId, weakMatch: r.weakMatch, results });
       if (!results.length) throw new CliError('no results (do the filters leave any item?)');
+      if (r.weakMatch)
+        process.stderr.write(
+          'note: weak match: even the best result fits this query less well than most of your captions fit their images\n',
+        );
       for (const [i, h] of results.entries()) {
         process.stdout.write(
           `${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
 import type { EmbeddingModel } from '../../model/model.ts';
+import { allCaptions } from '../../store/captions.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
 import { readEmbeddings, type EmbeddingMatrix } from '../../store/embeddings.ts';
@@ -35,6 +36,7 @@ export function indexPath(lab: Lab, modelId: number, kind: GalleryKind): string 
 export class GalleryCache {
   private readonly models = new Map<number, Promise<EmbeddingModel>>();
   private readonly galleries = new Map<string, Gallery>();
+  private readonly pairScores = new Map<number, Float32Array>();
 
   constructor(
     readonly lab: Lab,
@@ -44,6 +46,7 @@ export class GalleryCache {
 
   invalidate(): void {
     this.galleries.clear();
+    this.pairScores.clear();
     for (const m of this.models.values()) void m.then((x) => x.dispose()).catch(() => undefined);
     this.models.clear();
   }
@@ -97,6 +100,30 @@ export class GalleryCache {
       labels: picked.map((r) => r.label),
       itemIds: picked.map((r) => r.itemId),
     };
+  }
+
+  /**
+   * How well the lab's own captions fit their images under a model: the cosine similarity of each live caption with
+   * its item's image, ascending. The yardstick for a query's best match.
+   */
+  captionImageScores(modelId: number): Float32Array {
+    let scores = this.pairScores.get(modelId);
+    if (!scores) {
+      const img = this.gallery(modelId, 'image').emb;
+      const cap = this.gallery(modelId, 'caption').emb;
+      const owner = new Map(allCaptions(this.lab.db).map((c) => [c.id, c.itemId]));
+      const out: number[] = [];
+      for (let r = 0; r < cap.ids.length; r++) {
+        const row = img.rowOf.get(owner.get(cap.ids[r]) ?? -1);
+        if (row === undefined) continue;
+        let dot = 0;
+        for (let j = 0; j < cap.dim; j++) dot += cap.data[r * cap.dim + j] * img.data[row * img.dim + j];
+        out.push(dot);
+      }
+      scores = Float32Array.from(out).sort();
+      this.pairScores.set(modelId, scores);
+    }
+    return scores;
   }
 
   /**

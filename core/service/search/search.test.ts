@@ -6,14 +6,27 @@ import { search } from './search.ts';
 const fx = useEmbeddedLab();
 
 describe('search', () => {
-  it('finds the query image first, then images of its class, best score first', async () => {
+  it("finds images of the query's class, best score first, leaving the query item itself out", async () => {
     const r = await search(fx.ctx, { image: { itemId: 1 } }, { k: 8 });
     expect(r.results).toHaveLength(8);
-    expect(r.results[0]).toMatchObject({ itemId: 1, label: 'square' });
-    expect(r.results[0].score).toBeCloseTo(1, 5);
+    expect(r.results.map((h) => h.itemId)).not.toContain(1);
     const scores = r.results.map((h) => h.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(r.results.every((h) => h.label === 'square')).toBe(true);
+    expect(r.weakMatch).toBe(false);
+  });
+
+  it('says when even the best match fits worse than most captions fit their images', async () => {
+    const g = fx.ctx.cache.gallery(fx.modelId, 'image');
+    const scores = fx.ctx.cache.captionImageScores(fx.modelId);
+    expect(scores.length).toBe(g.m.rows); // one caption per fixture item
+    // Every stored vector has a positive first coordinate or is a square: the negated square axis fits nothing well.
+    const paths = fx.lab.db.prepare('SELECT path FROM items ORDER BY id').pluck().all() as string[];
+    const [square, disc, bar] = ['square', 'disc', 'bar'].map((shape) => paths.find((p) => p.includes(`-${shape}-`))!);
+    const r = await search(fx.ctx, { expression: `${disc} + ${bar} - 3:${square}` }, { k: 3 });
+    expect(r.weakBelow).toBeCloseTo(scores[Math.floor(0.1 * scores.length)], 6);
+    expect(r.results[0].score).toBeLessThan(r.weakBelow!);
+    expect(r.weakMatch).toBe(true);
   });
 
   it('keeps only items that pass every filter', async () => {

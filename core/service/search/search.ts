@@ -1,4 +1,4 @@
-import type { FILTERS, SearchHit } from '../../api/contract.ts';
+import type { FILTERS, Results, SearchHit } from '../../api/contract.ts';
 import type { z } from 'zod';
 import { topK } from '../../knn/index.ts';
 import { allCaptions, type CaptionRow } from '../../store/captions.ts';
@@ -9,6 +9,9 @@ import type { GalleryKind } from './gallery.ts';
 import type { Query } from './query.ts';
 
 export type Filters = z.output<typeof FILTERS>;
+
+/** A best match below this quantile of the lab's own caption–image similarities is a weak match. */
+export const WEAK_MATCH_QUANTILE = 0.1;
 
 export interface SearchOptions {
   k: number;
@@ -37,26 +40,30 @@ export function filterMask(
   });
 }
 
-/** The k nearest images (target 'image') or captions ('caption') of a query, by cosine similarity. */
-export async function search(
-  ctx: SearchContext,
-  q: Query,
-  options: SearchOptions,
-): Promise<{ modelId: number; results: SearchHit[] }> {
+/**
+ * The k nearest images (target 'image') or captions ('caption') of a query, by cosine similarity. A lab item used as
+ * the query is left out of image results (it would always come first). The answer says when even the best result
+ * is a weak match: it fits the query less well than most of the lab's captions fit their own images.
+ */
+export async function search(ctx: SearchContext, q: Query, options: SearchOptions): Promise<Results['search']> {
+  const db = ctx.lab.db;
   const modelId = ctx.cache.modelId(options.modelId);
   const target = options.target ?? 'image';
   const vector = await ctx.encoder.query(modelId, q);
   const g = ctx.cache.gallery(modelId, target);
   const captions: Map<number, CaptionRow> | null =
-    target === 'caption' ? new Map(allCaptions(ctx.lab.db).map((c) => [c.id, c])) : null;
+    target === 'caption' ? new Map(allCaptions(db).map((c) => [c.id, c])) : null;
   const itemOf = (id: number) => (captions ? (captions.get(id)?.itemId ?? -1) : id);
-  const result = topK(vector, g.m, Math.min(options.k, g.m.rows), {
-    metric: 'cosine',
-    filter: filterMask(ctx.lab.db, g.emb.ids, options.filters ?? {}, itemOf),
-  });
+  const self = target === 'image' && 'image' in q && 'itemId' in q.image ? q.image.itemId : null;
+  let filter = filterMask(db, g.emb.ids, options.filters ?? {}, itemOf);
+  if (self !== null && g.emb.rowOf.has(self)) {
+    filter ??= new Uint8Array(g.emb.ids.length).fill(1);
+    filter[g.emb.rowOf.get(self)!] = 0;
+  }
+  const result = topK(vector, g.m, Math.min(options.k, g.m.rows), { metric: 'cosine', filter });
   const rows = Array.from(result.indices).filter((r) => r >= 0);
   const info = itemInfos(
-    ctx.lab.db,
+    db,
     rows.map((r) => itemOf(g.emb.ids[r])),
   );
   const results = rows.map((r, i) => {
@@ -65,5 +72,22 @@ export async function search(
     if (captions) hit.caption = captions.get(g.emb.ids[r])!.text;
     return hit;
   });
-  return { modelId, results };
+  const weakBelow = weakMatchThreshold(ctx, modelId);
+  return {
+    modelId,
+    results,
+    weakBelow,
+    weakMatch: weakBelow !== null && results.length > 0 && results[0].score < weakBelow,
+  };
+}
+
+/** The score under which a best match is weak, or null when the lab has too few captioned images to tell. */
+function weakMatchThreshold(ctx: SearchContext, modelId: number): number | null {
+  let scores: Float32Array;
+  try {
+    scores = ctx.cache.captionImageScores(modelId);
+  } catch {
+    return null; // no caption embeddings
+  }
+  return scores.length < 20 ? null : scores[Math.floor(WEAK_MATCH_QUANTILE * scores.length)];
 }

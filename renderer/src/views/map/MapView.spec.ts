@@ -83,6 +83,8 @@ describe('MapView', () => {
     const core = mapCore();
     core.handlers.search = () => ({
       modelId: 2,
+      weakMatch: false,
+      weakBelow: null,
       results: [{ itemId: 3, path: 'images/item-3.png', score: 0.91, label: 'Flags' }],
     });
     const app = fakeApp(core);

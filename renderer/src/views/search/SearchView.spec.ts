@@ -15,6 +15,8 @@ function searchCore() {
     models: () => ({ models: [makeModel(3)] }),
     search: (p: Params<'search'>): Results['search'] => ({
       modelId: 3,
+      weakMatch: p.query && 'text' in p.query && p.query.text === 'qwzx',
+      weakBelow: 0.5,
       results: [4, 7].map((id, i) => ({
         itemId: id,
         path: `images/item-${id}.png`,
@@ -77,6 +79,19 @@ describe('SearchView', () => {
     expect(within(results).getAllByRole('listitem')).toHaveLength(2);
     expect(within(results).getByLabelText('similarity 0.900')).toBeTruthy();
     await waitFor(() => expect(within(results).getByText('caption of item 4')).toBeTruthy());
+  });
+
+  it('says when even the best result is a weak match for the query', async () => {
+    const core = searchCore();
+    show(core);
+    const box = await screen.findByRole('searchbox', { name: 'Search text' });
+    await fireEvent.input(box, { target: { value: 'red apple' } });
+    await screen.findByRole('list', { name: 'Image results' });
+    expect(screen.queryByRole('note')).toBeNull();
+    await fireEvent.input(box, { target: { value: 'qwzx' } });
+    expect((await screen.findByRole('note')).textContent).toMatch(
+      /Weak match: even the best result fits this query less well than most of your captions fit their images/,
+    );
   });
 
   it('sends the filters and the number of results', async () => {
