@@ -77,6 +77,11 @@ export const params = {
       resumeModelId: id.optional(),
     })
     .strict(),
+  /**
+   * Embeds the live items and captions a finished model has no embedding of yet (new or changed since), or with
+   * `all` every one again; without modelId, every finished model in turn. A job of kind 'embed'.
+   */
+  startEmbedding: z.object({ modelId: id.optional(), all: z.boolean().default(false) }).strict(),
 
   // Neighbours (issue 4). modelId defaults to the newest trained model.
   search: z
@@ -207,6 +212,7 @@ export interface Results extends TheoryResults {
     epochs: { epoch: number; t2i: RecallMetrics; i2t: RecallMetrics; loss: number }[];
   };
   startTraining: { jobId: string };
+  startEmbedding: { jobId: string };
   search: {
     modelId: number;
     results: SearchHit[];
@@ -279,6 +285,12 @@ export interface ModelSummary {
   } | null;
   /** True when every live item and caption has an embedding from this model. */
   embedded: boolean;
+  /**
+   * How much of the lab the model covers: live items with an image embedding from it (`images` of `items`) and
+   * captions of live items with one (`captions` of `liveCaptions`). Items imported or changed since it embedded
+   * the lab are not covered until an embed job has run.
+   */
+  coverage: { images: number; items: number; captions: number; liveCaptions: number };
   /** Stored embeddings of live and missing items alike. */
   embeddings: { image: number; caption: number };
   /** Settings of the run, from its configuration. */

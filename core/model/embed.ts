@@ -1,13 +1,9 @@
 import type { Lab } from '../store/lab.ts';
-import { clearEmbeddings, saveEmbeddings } from '../store/embeddings.ts';
-import { modelWeights } from '../store/models.ts';
-import type { BackendName } from './backend.ts';
-import { NO_AUGMENT } from './augment.ts';
-import { modelLayout } from './layout.ts';
-import { loadLabData, type LabData } from './data.ts';
-import { startEngines, type Engine } from './engine.ts';
+import { clearEmbeddings, saveCaptionEmbeddings, saveItemEmbeddings } from '../store/embeddings.ts';
+import type { LabData } from './data.ts';
+import type { Engine } from './engine.ts';
 import { readStoredModel } from './stored.ts';
-import { encodeAll, Tokenizer, type EncodedTexts } from './tokenizer.ts';
+import { encodeAll, type EncodedTexts, type Tokenizer } from './tokenizer.ts';
 
 /** Splits rows and texts evenly over the engines and embeds the parts in parallel. */
 export async function embedAll(
@@ -42,15 +38,15 @@ export async function embedAll(
   return { images: concat(results.map((r) => r.images)), captions: concat(results.map((r) => r.captions)) };
 }
 
+/** No texts: for embedding images alone with embedAll. */
+export const NO_TEXTS: EncodedTexts = { ids: new Int32Array(0), offsets: new Int32Array(1) };
+
 export interface EmbedLabOptions {
-  /** Engines already holding the model's weights (the trainer's); otherwise new ones are started. */
-  engines?: Engine[];
-  /** Data already loaded from the lab. */
-  data?: LabData;
-  tokenizer?: Tokenizer;
-  /** Worker threads for new engines (0 = this thread). Default 2. */
-  threads?: number;
-  prefer?: BackendName;
+  /** Engines holding the model's weights (the trainer's), over the pixel store of `data`. */
+  engines: Engine[];
+  /** The live items loaded from the lab with their pixels and captions. */
+  data: LabData;
+  tokenizer: Tokenizer;
 }
 
 export interface EmbedLabResult {
@@ -60,71 +56,33 @@ export interface EmbedLabResult {
 }
 
 /**
- * Embeds every live image and caption with a model and stores the vectors under that model,
- * replacing its earlier embeddings (other models' embeddings are kept).
+ * The trainer's last step: embeds every item and caption of `data` with the model the engines hold and stores the
+ * vectors under that model, replacing its earlier embeddings (other models' embeddings are kept). An item whose
+ * image changed since `data` was loaded (an import meanwhile) is left without an embedding, for embedModel
+ * (embed-incremental.ts) to embed; so is an item imported meanwhile.
  */
-export async function embedLab(lab: Lab, modelId: number, options: EmbedLabOptions = {}): Promise<EmbedLabResult> {
+export async function embedLab(lab: Lab, modelId: number, options: EmbedLabOptions): Promise<EmbedLabResult> {
   const started = performance.now();
-  const { config, tokenizer: spec } = readStoredModel(lab.db, modelId);
-  const tokenizer = options.tokenizer ?? Tokenizer.fromSpec(spec);
-  const data = options.data ?? loadLabData(lab.db);
-  let engines = options.engines;
-  let owned = false;
-  if (!engines) {
-    const weights = modelWeights(lab.db, modelId);
-    const layout = modelLayout(config.model, tokenizer.vocabSize);
-    const shared = new Float32Array(new SharedArrayBuffer(layout.total * 4));
-    shared.set(weights);
-    const threads = Math.min(options.threads ?? 2, Math.max(1, Math.ceil(data.items.length / 256)));
-    engines = (
-      await startEngines(
-        threads,
-        {
-          model: config.model,
-          vocabSize: tokenizer.vocabSize,
-          store: data.store,
-          augment: NO_AUGMENT,
-          prefer: options.prefer,
-          weights: shared,
-        },
-        layout.total,
-      )
-    ).engines;
-    owned = true;
-    await Promise.all(engines.map((e) => e.syncWeights()));
-  }
-  try {
-    const captions = data.items.flatMap((i) => i.captions);
-    const emb = await embedAll(
-      engines,
-      Int32Array.from(data.items.map((i) => i.row)),
-      encodeAll(
-        tokenizer,
-        captions.map((c) => c.text),
-      ),
-    );
-    const dim = config.model.dim;
-    lab.db.transaction(() => {
-      clearEmbeddings(lab.db, modelId);
-      saveEmbeddings(
-        lab.db,
-        modelId,
-        'image',
-        data.items.map((i) => i.id),
-        emb.images,
-        dim,
-      );
-      saveEmbeddings(
-        lab.db,
-        modelId,
-        'caption',
-        captions.map((c) => c.id),
-        emb.captions,
-        dim,
-      );
-    })();
-    return { images: data.items.length, captions: captions.length, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    if (owned) await Promise.all(engines.map((e) => e.close()));
-  }
+  const { engines, data, tokenizer } = options;
+  const { config } = readStoredModel(lab.db, modelId);
+  const captions = data.items.flatMap((i) => i.captions);
+  const emb = await embedAll(
+    engines,
+    Int32Array.from(data.items.map((i) => i.row)),
+    encodeAll(
+      tokenizer,
+      captions.map((c) => c.text),
+    ),
+  );
+  const dim = config.model.dim;
+  let stored = { images: 0, captions: 0 };
+  lab.db.transaction(() => {
+    clearEmbeddings(lab.db, modelId);
+    const items = data.items.map((i) => ({ itemId: i.id, imageId: i.imageId }));
+    stored = {
+      images: saveItemEmbeddings(lab.db, modelId, items, emb.images, dim),
+      captions: saveCaptionEmbeddings(lab.db, modelId, captions, emb.captions, dim),
+    };
+  })();
+  return { ...stored, seconds: (performance.now() - started) / 1000 };
 }

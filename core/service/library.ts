@@ -7,6 +7,7 @@ import { labInfo } from '../store/info.ts';
 import { itemDetail, listItems } from '../store/items.ts';
 import { latestImportProblems } from '../store/problems.ts';
 import type { ServiceContext } from './context.ts';
+import { embedWhenBehind } from './embedding.ts';
 
 /** resources/sample; the packaged app sets NEARLAB_SAMPLE_DIR to its unpacked copy. */
 export const SAMPLE_FOLDER =
@@ -31,6 +32,7 @@ export function libraryHandlers(ctx: ServiceContext): LibraryApi {
     importProblems: async (p) => latestImportProblems(db, p.limit),
     startImport: async (p) => {
       const folder = resolve(p.folder);
+      let finished = false;
       const jobId = ctx.jobs.start(
         'import',
         `Import ${folder}`,
@@ -38,10 +40,16 @@ export function libraryHandlers(ctx: ServiceContext): LibraryApi {
           // Loaded on use, like every heavy module of the service (sharp here), so that light calls start fast.
           const { importFolder } = await import('../data/import/import-folder.ts');
           const summary = await importFolder(ctx.lab, folder, { ...p, signal, onProgress: progress });
+          finished = summary.status === 'done';
           const { problems: _problems, ...counts } = summary;
           return counts;
         },
-        () => ctx.emit({ type: 'lab-changed' }),
+        () => {
+          // Changed and missing items change what galleries hold; new and changed items get embedded.
+          ctx.search.cache.invalidate();
+          ctx.emit({ type: 'lab-changed' });
+          if (finished) embedWhenBehind(ctx);
+        },
       );
       return { jobId };
     },

@@ -4,6 +4,7 @@ import { itemThumbnail, labeledItemSample } from '../store/items.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { embeddingHandlers } from './embedding.ts';
 import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
 import { originalFile } from './media.ts';
@@ -43,6 +44,7 @@ export class NearlabService {
     this.api = {
       ...libraryHandlers(ctx),
       ...trainingHandlers(ctx),
+      ...embeddingHandlers(ctx),
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,
     };

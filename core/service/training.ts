@@ -3,11 +3,11 @@ import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
 import { resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
 import { readModelConfig } from '../model/stored.ts';
-import { liveCounts } from '../store/items.ts';
-import { embeddingCounts } from '../store/embeddings.ts';
+import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
 import { getModel, listModels } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { embedWhenBehind } from './embedding.ts';
 
 export type TrainingApi = Pick<ApiHandlers, 'models' | 'modelHistory' | 'startTraining'>;
 
@@ -32,10 +32,10 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
   const db = ctx.lab.db;
   return {
     models: async () => {
-      const live = liveCounts(db);
       const models = listModels(db).map((m): ModelSummary => {
         const config = readModelConfig(db, m.id);
         const counts = embeddingCounts(db, m.id);
+        const coverage = embeddingCoverage(db, m.id);
         return {
           id: m.id,
           name: `#${m.id} ${config.loss.kind}`,
@@ -53,7 +53,9 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
                 zeroShotAccuracy: m.metrics.zeroShotAccuracy ?? null,
               }
             : null,
-          embedded: counts.image >= live.items && counts.caption >= live.captions && live.items > 0,
+          embedded:
+            coverage.items > 0 && coverage.images === coverage.items && coverage.captions === coverage.liveCaptions,
+          coverage,
           embeddings: counts,
           epochs: config.epochs,
           dim: config.model.dim,
@@ -111,7 +113,11 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
             metrics: r.metrics,
           };
         },
-        () => ctx.emit({ type: 'lab-changed' }),
+        () => {
+          ctx.emit({ type: 'lab-changed' });
+          // Items imported while it trained are not among the ones the trainer embedded.
+          embedWhenBehind(ctx);
+        },
       );
       return { jobId };
     },

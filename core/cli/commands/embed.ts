@@ -1,17 +1,27 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { EmbedLabResult } from '../../model/embed.ts';
+import type { EmbedModelOptions, EmbedModelResult } from '../../model/embed-incremental.ts';
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError, resolveModelId } from '../../store/models.ts';
+import { cancellableBySigint } from '../interrupt.ts';
 import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { createProgressBar } from '../progress-bar.ts';
 import { withLab } from '../with-lab.ts';
 
 const embedOptions = commonOptions.extend({
   model: numberArg('--model').pipe(z.number().int().positive()).optional(),
+  all: z.boolean().default(false),
 });
 
-/** `nearlab embed` on an open lab: (re)computes and stores every live image's and caption's embedding. */
-export async function runEmbed(lab: Lab, modelId?: number): Promise<EmbedLabResult & { modelId: number }> {
+/**
+ * `nearlab embed` on an open lab: embeds the live images and captions that model `modelId` (default: the newest
+ * finished one) has no embedding of yet, or with `all` every one again.
+ */
+export async function runEmbed(
+  lab: Lab,
+  modelId?: number,
+  options: Pick<EmbedModelOptions, 'all' | 'signal' | 'onProgress'> = {},
+): Promise<EmbedModelResult> {
   let id: number;
   try {
     id = resolveModelId(lab.db, modelId);
@@ -19,26 +29,44 @@ export async function runEmbed(lab: Lab, modelId?: number): Promise<EmbedLabResu
     if (e instanceof ModelNotFoundError) throw new CliError(e.message);
     throw e;
   }
-  const { embedLab } = await import('../../model/embed.ts');
-  return { modelId: id, ...(await embedLab(lab, id)) };
+  const { embedModel, ModelNotFinishedError } = await import('../../model/embed-incremental.ts');
+  try {
+    return await embedModel(lab, id, options);
+  } catch (e) {
+    if (e instanceof ModelNotFinishedError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** One line per model: what `nearlab embed` and `nearlab import` wrote. */
+export function embedLine(r: EmbedModelResult): string {
+  const what = `${r.images} image${r.images === 1 ? '' : 's'} and ${r.captions} caption${r.captions === 1 ? '' : 's'}`;
+  if (r.status === 'cancelled') return `model ${r.modelId}: stopped after embedding ${what} (run it again to finish)`;
+  if (r.images + r.captions === 0) return `model ${r.modelId}: every image and caption already embedded`;
+  return `model ${r.modelId}: embedded ${what} in ${r.seconds.toFixed(1)} s`;
 }
 
 export function register(program: Command): void {
   program
     .command('embed')
-    .description('embed every image and caption of the lab with a model (default: the newest) and store the vectors')
+    .description(
+      'embed the images and captions a model (default: the newest) has not embedded yet, and store the vectors',
+    )
     .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
     .option('--model <id>', 'model id (see `nearlab models`)')
+    .option('--all', 'embed every image and caption again, not only new and changed ones')
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(embedOptions, raw);
-      await withLab(o.lab, async (lab) => {
-        const r = await runEmbed(lab, o.model);
-        if (o.json) printJson(r);
-        else
-          process.stdout.write(
-            `model ${r.modelId}: embedded ${r.images} images and ${r.captions} captions in ${r.seconds.toFixed(1)} s\n`,
-          );
-      });
+      const bar = createProgressBar();
+      await cancellableBySigint('stopping after the batch in flight', (signal) =>
+        withLab(o.lab, async (lab) => {
+          const r = await runEmbed(lab, o.model, { all: o.all, signal, onProgress: bar.update });
+          bar.done();
+          if (o.json) printJson(r);
+          else process.stdout.write(`${embedLine(r)}\n`);
+          if (r.status === 'cancelled') process.exitCode = 130;
+        }),
+      );
     });
 }

@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import type { Progress } from '../../api/types.ts';
 import type { ImportSummary } from '../../data/import/types.ts';
 import { resolveImportInputs } from '../../data/import/inputs.ts';
 import { SPLIT } from '../../api/contract.ts';
+import { latestModelId } from '../../store/models.ts';
+import type { Lab } from '../../store/lab.ts';
+import type { EmbedModelResult } from '../../model/embed-incremental.ts';
 import { createProgressBar } from '../progress-bar.ts';
+import { embedLine } from './embed.ts';
 import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
 import { cancellableBySigint } from '../interrupt.ts';
 import { withLab } from '../with-lab.ts';
@@ -18,6 +23,7 @@ const importOptions = commonOptions
     split: SPLIT.optional(),
     holdout: numberArg('--holdout').pipe(z.number().min(0).max(0.49)).optional(),
     maxPixels: numberArg('--max-pixels').pipe(z.number().int().positive()).optional(),
+    embed: z.boolean().default(true),
   })
   .refine((o) => !(o.split && o.holdout !== undefined), { message: 'give either --split or --holdout, not both' });
 
@@ -37,6 +43,7 @@ export function register(program: Command): void {
     .option('--split <split>', 'put all new images in this split: train, val or test')
     .option('--holdout <fraction>', 'fraction of new images for val and again for test (default 0.1)')
     .option('--max-pixels <n>', 'largest image accepted, in pixels (default 100000000)')
+    .option('--no-embed', "do not embed the new and changed images with the lab's trained models")
     .option('--json', 'print one JSON object')
     .action(async (folder: string, raw: unknown) => {
       const { importFolder } = await import('../../data/import/import-folder.ts');
@@ -59,15 +66,31 @@ export function register(program: Command): void {
               signal,
               onProgress: bar.update,
             });
+            const embedded = summary.status === 'done' && o.embed ? await embedNewItems(lab, signal, bar.update) : [];
             bar.done();
-            if (o.json) printJson({ lab: lab.path, ...summary });
-            else printSummary(lab.path, summary);
-            if (summary.status === 'cancelled') process.exitCode = 130;
+            if (o.json) printJson({ lab: lab.path, ...summary, embedded });
+            else {
+              printSummary(lab.path, summary);
+              for (const r of embedded) process.stdout.write(`  ${embedLine(r)}\n`);
+            }
+            if (summary.status === 'cancelled' || embedded.some((r) => r.status === 'cancelled'))
+              process.exitCode = 130;
           },
           { create: true },
         ),
       );
     });
+}
+
+/** Every finished model of the lab embeds what the import added or changed (nothing to load without a model). */
+async function embedNewItems(
+  lab: Lab,
+  signal: AbortSignal,
+  onProgress: (p: Progress) => void,
+): Promise<EmbedModelResult[]> {
+  if (latestModelId(lab.db) === null) return [];
+  const { embedModels } = await import('../../model/embed-incremental.ts');
+  return embedModels(lab, undefined, { signal, onProgress });
 }
 
 function printSummary(labPath: string, s: ImportSummary): void {

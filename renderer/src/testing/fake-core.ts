@@ -160,6 +160,7 @@ export function makeModel(
     epochsDone: 2,
     metrics: null,
     embedded: true,
+    coverage: { images: 10, items: 10, captions: 10, liveCaptions: 10 },
     embeddings: { image: 10, caption: 10 },
     epochs: 20,
     dim: 32,

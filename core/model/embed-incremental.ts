@@ -1,0 +1,290 @@
+import type { Progress } from '../api/types.ts';
+import { RateMeter } from '../data/progress.ts';
+import {
+  captionsToEmbed,
+  embeddingCoverage,
+  itemsToEmbed,
+  pruneEmbeddings,
+  saveCaptionEmbeddings,
+  saveItemEmbeddings,
+  type ItemToEmbed,
+} from '../store/embeddings.ts';
+import type { Lab } from '../store/lab.ts';
+import { listModels, modelWeights } from '../store/models.ts';
+import { imagePixelsReader } from '../store/pixels.ts';
+import { UserError } from '../util/user-error.ts';
+import { NO_AUGMENT } from './augment.ts';
+import type { BackendName } from './backend.ts';
+import { embedAll, NO_TEXTS } from './embed.ts';
+import { startEngines, type Engine } from './engine.ts';
+import { modelLayout } from './layout.ts';
+import type { PixelStore } from './replica.ts';
+import { readStoredModel, type StoredModel } from './stored.ts';
+import { encodeAll, Tokenizer } from './tokenizer.ts';
+
+export interface EmbedModelOptions {
+  /** Embed every live item and caption again (and drop the vectors of items no longer live), not only new ones. */
+  all?: boolean;
+  /** Images per written batch (captions: four times as many). Default 256. */
+  batchSize?: number;
+  /** Worker threads (0 = this thread). Default 2, fewer for little work. */
+  threads?: number;
+  prefer?: BackendName;
+  /** Stops after the batch in flight; what is written stays. */
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface EmbedModelResult {
+  modelId: number;
+  status: 'done' | 'cancelled';
+  /** Embeddings written. */
+  images: number;
+  captions: number;
+  seconds: number;
+}
+
+/** A model that cannot embed: it has no final weights (still training, cancelled or failed). */
+export class ModelNotFinishedError extends UserError {
+  override readonly name = 'ModelNotFinishedError';
+  constructor(
+    readonly modelId: number,
+    status: string,
+  ) {
+    super(`model ${modelId} has not finished training (${status}): only a finished model embeds the lab`);
+  }
+}
+
+/**
+ * Brings a finished model's embeddings up to date with the lab: embeds the live items without an image embedding
+ * from it (new, changed — migration 003 drops a changed item's vector — or imported while it trained) and the
+ * captions without one, or with `all` every item and caption. Writes one transaction per batch, so a killed run
+ * loses at most the batch in flight and the next run goes on from there; items and captions that appear or change
+ * while it runs are embedded too (it goes over the lab again until nothing is left). With nothing to do it returns
+ * at once, writing nothing and starting no engine.
+ */
+export async function embedModel(
+  lab: Lab,
+  modelId: number,
+  options: EmbedModelOptions = {},
+): Promise<EmbedModelResult> {
+  const started = performance.now();
+  const model = readStoredModel(lab.db, modelId);
+  if (model.status !== 'done' || !model.hasWeights) throw new ModelNotFinishedError(modelId, model.status);
+  const job = new EmbedJob(lab, model, options);
+  try {
+    if (options.all) {
+      await job.pass(true);
+      if (!job.cancelled) pruneEmbeddings(lab.db, modelId);
+    }
+    // New and changed rows, until a pass finds none (or writes none: rows changing faster than they are embedded).
+    while (!job.cancelled) {
+      const r = await job.pass(false);
+      if (r.found === 0 || r.stored === 0) break;
+    }
+  } finally {
+    await job.close();
+  }
+  return {
+    modelId,
+    status: job.cancelled ? 'cancelled' : 'done',
+    images: job.stored.images,
+    captions: job.stored.captions,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The lab's finished models (with final weights), oldest first: the models that embed the lab. */
+export function finishedModelIds(lab: Lab): number[] {
+  return listModels(lab.db)
+    .filter((m) => m.status === 'done' && m.hasWeights)
+    .map((m) => m.id)
+    .sort((a, b) => a - b);
+}
+
+/** embedModel for each finished model in turn (`modelIds`, default every one), until cancelled. */
+export async function embedModels(
+  lab: Lab,
+  modelIds: readonly number[] = finishedModelIds(lab),
+  options: EmbedModelOptions = {},
+): Promise<EmbedModelResult[]> {
+  const results: EmbedModelResult[] = [];
+  for (const id of modelIds) {
+    if (options.signal?.aborted) break;
+    results.push(await embedModel(lab, id, options));
+  }
+  return results;
+}
+
+/** One embedModel run: its engines (started on first need), pixel slots, counts and progress. */
+class EmbedJob {
+  readonly stored = { images: 0, captions: 0 };
+  private readonly batch: number;
+  private readonly tokenizer: Tokenizer;
+  private readonly pixels: (imageId: number) => Buffer | null;
+  private readonly meter = new RateMeter();
+  private engines: Engine[] | null = null;
+  private slots: PixelSlots | null = null;
+  private done = 0;
+  private total = 0;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly model: StoredModel,
+    private readonly options: EmbedModelOptions,
+  ) {
+    this.batch = Math.max(1, options.batchSize ?? 256);
+    this.tokenizer = Tokenizer.fromSpec(model.tokenizer);
+    this.pixels = imagePixelsReader(lab.db);
+  }
+
+  get cancelled(): boolean {
+    return this.options.signal?.aborted ?? false;
+  }
+
+  /** Goes once over the items, then the captions, to embed (`all`: every one), in id order. */
+  async pass(all: boolean): Promise<{ found: number; stored: number }> {
+    const db = this.lab.db;
+    const id = this.model.id;
+    const c = embeddingCoverage(db, id);
+    const todo = all
+      ? { images: c.items, captions: c.liveCaptions }
+      : { images: c.items - c.images, captions: c.liveCaptions - c.captions };
+    this.total = this.done + todo.images + todo.captions;
+    let found = 0;
+    let stored = 0;
+    let after = 0;
+    while (!this.cancelled) {
+      const items = itemsToEmbed(db, id, { all, after, limit: this.batch });
+      if (items.length === 0) break;
+      after = items[items.length - 1].itemId;
+      const n = await this.embedItems(items, todo.images);
+      found += items.length;
+      stored += n;
+      this.stored.images += n;
+      this.progress('images', items.length);
+    }
+    after = 0;
+    while (!this.cancelled) {
+      const captions = captionsToEmbed(db, id, { all, after, limit: this.batch * 4 });
+      if (captions.length === 0) break;
+      after = captions[captions.length - 1].id;
+      const engines = await this.start(todo.images);
+      const emb = await embedAll(
+        engines,
+        new Int32Array(0),
+        encodeAll(
+          this.tokenizer,
+          captions.map((x) => x.text),
+        ),
+      );
+      const n = saveCaptionEmbeddings(db, id, captions, emb.captions, this.model.config.model.dim);
+      found += captions.length;
+      stored += n;
+      this.stored.captions += n;
+      this.progress('captions', captions.length);
+    }
+    return { found, stored };
+  }
+
+  private async embedItems(items: ItemToEmbed[], images: number): Promise<number> {
+    const engines = await this.start(images);
+    const slots = this.slots!;
+    const { rows, kept } = slots.fill(items, this.pixels);
+    const emb = await embedAll(engines, rows, NO_TEXTS);
+    return saveItemEmbeddings(this.lab.db, this.model.id, kept, emb.images, this.model.config.model.dim);
+  }
+
+  private progress(kind: 'images' | 'captions', n: number): void {
+    this.done += n;
+    this.total = Math.max(this.total, this.done);
+    const p = this.meter.measure(`model ${this.model.id} ${kind}`, this.done, this.total);
+    this.options.onProgress?.({ ...p, detail: { modelId: this.model.id } });
+  }
+
+  /** The engines, started with the model's weights on first need: one worker per 256 images, at most `threads`. */
+  private async start(images: number): Promise<Engine[]> {
+    if (this.engines) return this.engines;
+    const { config } = this.model;
+    const layout = modelLayout(config.model, this.tokenizer.vocabSize);
+    const weights = new Float32Array(new SharedArrayBuffer(layout.total * 4));
+    weights.set(modelWeights(this.lab.db, this.model.id));
+    this.slots = PixelSlots.forLab(this.lab, this.model.id, this.batch, this.pixels);
+    const threads = Math.min(this.options.threads ?? 2, Math.max(1, Math.ceil(images / 256)));
+    const base = {
+      model: config.model,
+      vocabSize: this.tokenizer.vocabSize,
+      store: this.slots.store,
+      augment: NO_AUGMENT,
+      prefer: this.options.prefer,
+      weights,
+    };
+    this.engines = (await startEngines(threads, base, layout.total)).engines;
+    await Promise.all(this.engines.map((e) => e.syncWeights()));
+    return this.engines;
+  }
+
+  async close(): Promise<void> {
+    if (this.engines) await Promise.all(this.engines.map((e) => e.close()));
+    this.engines = null;
+  }
+}
+
+/**
+ * A pixel store of `capacity` slots in shared memory, refilled for each batch: the engines' worker threads read
+ * the slots in place (like the trainer's shared weights, the buffers are written only between engine calls), so
+ * memory stays one batch whatever the size of the lab.
+ */
+class PixelSlots {
+  private constructor(
+    readonly store: PixelStore,
+    private readonly capacity: number,
+    private readonly slotBytes: number,
+  ) {}
+
+  /** Slots as large as the lab's stored pixels (one size for the whole lab; read from its first image). */
+  static forLab(lab: Lab, modelId: number, capacity: number, pixels: (imageId: number) => Buffer | null): PixelSlots {
+    const [first] = itemsToEmbed(lab.db, modelId, { all: true, after: 0, limit: 1 });
+    const slotBytes = first ? (pixels(first.imageId)?.length ?? 0) : 0;
+    const store: PixelStore = {
+      data: new Uint8Array(new SharedArrayBuffer(Math.max(1, capacity * slotBytes))),
+      offsets: new Float64Array(new SharedArrayBuffer(capacity * 8)),
+      sizes: new Int32Array(new SharedArrayBuffer(capacity * 4)),
+    };
+    return new PixelSlots(store, capacity, slotBytes);
+  }
+
+  /**
+   * Writes the items' pixels into the slots (items of identical content share one) and returns each kept item's
+   * slot; an item whose image is gone meanwhile is left out.
+   */
+  fill(
+    items: readonly ItemToEmbed[],
+    pixels: (imageId: number) => Buffer | null,
+  ): { rows: Int32Array; kept: ItemToEmbed[] } {
+    if (items.length > this.capacity) throw new Error(`${items.length} items for ${this.capacity} pixel slots`);
+    const slotOf = new Map<number, number>();
+    const kept: ItemToEmbed[] = [];
+    const rows: number[] = [];
+    for (const item of items) {
+      let slot = slotOf.get(item.imageId);
+      if (slot === undefined) {
+        const data = pixels(item.imageId);
+        if (!data) continue;
+        const size = Math.round(Math.sqrt(data.length / 3));
+        if (size * size * 3 !== data.length || data.length > this.slotBytes)
+          throw new Error(
+            `image ${item.imageId}: ${data.length} bytes of pixels do not fit a ${this.slotBytes}-byte slot`,
+          );
+        slot = slotOf.size;
+        slotOf.set(item.imageId, slot);
+        this.store.data.set(data, slot * this.slotBytes);
+        this.store.offsets[slot] = slot * this.slotBytes;
+        this.store.sizes[slot] = size;
+      }
+      kept.push(item);
+      rows.push(slot);
+    }
+    return { rows: Int32Array.from(rows), kept };
+  }
+}
