@@ -33,7 +33,7 @@ export class NearlabService {
     readonly lab: Lab,
     options: ServiceOptions = {},
   ) {
-    this.jobManager = new JobManager((job) => this.emit({ type: 'job', job }));
+    this.jobManager = new JobManager(lab, (job) => this.emit({ type: 'job', job }));
     const ctx: ServiceContext = {
       lab,
       jobs: this.jobManager,

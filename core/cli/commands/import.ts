@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Progress } from '../../api/types.ts';
 import type { ImportSummary } from '../../data/import/types.ts';
@@ -76,7 +77,7 @@ export function register(program: Command): void {
             if (summary.status === 'cancelled' || embedded.some((r) => r.status === 'cancelled'))
               process.exitCode = 130;
           },
-          { create: true },
+          { create: true, job: { kind: 'import', title: `the import of ${resolve(folder)}` }, signal },
         ),
       );
     });

@@ -70,7 +70,7 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
   let resume: number | undefined;
   if (o.resume === true) {
     const candidates = resumableModels(lab.db);
-    if (candidates.length === 0) throw new CliError('no interrupted training run to resume in this lab');
+    if (candidates.length === 0) throw new CliError('no cancelled or interrupted training run to resume in this lab');
     resume = candidates[0].id;
   } else if (typeof o.resume === 'number') resume = o.resume;
   if (resume === undefined) {
@@ -105,6 +105,12 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
     if (e instanceof UserError || e instanceof TrainingError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** How a waiting job names this run: "the training of model 3", "a new training run". */
+function trainingTitle(o: TrainCommandOptions): string {
+  if (typeof o.resume === 'number') return `the training of model ${o.resume}`;
+  return o.resume ? 'a resumed training run' : 'a new training run';
 }
 
 export function printTrainResult(r: TrainResult, json: boolean): void {
@@ -154,16 +160,23 @@ export function register(program: Command): void {
     .option('--supervised', 'treat images with the same label as positives')
     .option('--no-label-prompts', 'do not add "a photo of a {label}" captions')
     .option('--init-from <id>', 'start from the weights of model <id> (same sizes)')
-    .option('--resume [id]', 'continue an interrupted run (default: the latest one) from its last checkpoint')
+    .option(
+      '--resume [id]',
+      'continue a stopped run (default: the latest) from its last checkpoint, else from the start',
+    )
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(trainOptions, raw);
       await cancellableBySigint('stopping after this step and saving a checkpoint', (signal) =>
-        withLab(o.lab, async (lab) => {
-          const r = await runTrain(lab, o, signal);
-          printTrainResult(r, o.json);
-          if (r.status === 'cancelled') process.exitCode = 130;
-        }),
+        withLab(
+          o.lab,
+          async (lab) => {
+            const r = await runTrain(lab, o, signal);
+            printTrainResult(r, o.json);
+            if (r.status === 'cancelled') process.exitCode = 130;
+          },
+          { job: { kind: 'train', title: trainingTitle(o) }, signal },
+        ),
       );
     });
 }
