@@ -101,9 +101,11 @@ describe('items imported after a model exists', () => {
       const all = FIRST + NAMES.length;
       expect(model).toMatchObject({ embedded: true, coverage: { images: all, items: all, captions: all } });
 
-      // An image only the second folder has is its own nearest neighbour; every item can be found.
-      const late = itemId(lab, resolve(SAMPLE_DIR), `images/${NAMES[FIRST + 20]}`);
-      const hits = await call(service, 'search', { query: { image: { itemId: late } }, k: 3 });
+      // An image only the second folder has: as a query file, its item is its nearest neighbour; every item is found.
+      const name = NAMES[FIRST + 20];
+      const late = itemId(lab, resolve(SAMPLE_DIR), `images/${name}`);
+      const base64 = readFileSync(join(SAMPLE_DIR, 'images', name)).toString('base64');
+      const hits = await call(service, 'search', { query: { image: { base64, name } }, k: 3 });
       expect(hits.results[0]).toMatchObject({ itemId: late });
       const everything = await call(service, 'search', { query: { text: 'face' }, k: 1000 });
       expect(everything.results).toHaveLength(all);
