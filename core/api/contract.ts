@@ -64,6 +64,8 @@ export const params = {
   // Models and training (issue 3)
   models: z.object({}).strict(),
   modelHistory: z.object({ modelId: id }).strict(),
+  /** Deletes a run that is not training (finished, cancelled, failed or interrupted) with all it stored. */
+  removeModel: z.object({ modelId: id }).strict(),
   startTraining: z
     .object({
       loss: LOSS.default('npair'),
@@ -211,6 +213,7 @@ export interface Results extends TheoryResults {
     steps: { step: number; epoch: number; loss: number }[];
     epochs: { epoch: number; t2i: RecallMetrics; i2t: RecallMetrics; loss: number }[];
   };
+  removeModel: { modelId: number };
   startTraining: { jobId: string };
   startEmbedding: { jobId: string };
   search: {
@@ -271,7 +274,8 @@ export interface ModelSummary {
   id: number;
   name: string;
   createdAt: string;
-  status: 'training' | 'done' | 'failed' | 'cancelled';
+  /** 'interrupted': its process is gone before it finished (killed); it can be resumed or removed. */
+  status: 'training' | 'done' | 'failed' | 'cancelled' | 'interrupted';
   loss: z.infer<typeof LOSS>;
   backend: string;
   config: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { latestCheckpoint, type Checkpoint } from '../store/checkpoints.ts';
 import type { Db } from '../store/lab.ts';
+import { truncateHistory } from '../store/history.ts';
 import { claimModel, createModel, finishModel, modelWeights } from '../store/models.ts';
 import type { BackendName } from './backend.ts';
 import { TrainingPairs, trainTexts } from './batch.ts';
@@ -42,19 +43,22 @@ interface RunSource {
   initial: Float32Array | null;
 }
 
-/** An interrupted run, claimed by this process. */
+/**
+ * A stopped run, claimed by this process: from its last checkpoint, or from the start with the same settings and
+ * tokenizer when it stopped before its first one (the steps it recorded before are forgotten, as it redoes them).
+ */
 function resumeSource(db: Db, id: number): RunSource {
   const rec = readStoredModel(db, id);
   if (rec.status === 'done') throw new ConfigError(`model ${rec.id} already finished training`);
   const checkpoint = latestCheckpoint(db, rec.id);
-  if (!checkpoint) throw new ConfigError(`model ${rec.id} has no checkpoint to resume from`);
+  if (!checkpoint) truncateHistory(db, rec.id, 0, 0);
   claimModel(db, rec.id);
   return {
     config: rec.config,
     tokenizer: Tokenizer.fromSpec(rec.tokenizer),
     modelId: rec.id,
     checkpoint,
-    initial: null,
+    initial: checkpoint || rec.config.initFrom === null ? null : modelWeights(db, rec.config.initFrom),
   };
 }
 

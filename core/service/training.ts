@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { ApiHandlers, ModelSummary } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
@@ -5,11 +6,13 @@ import { resolveConfig, type DeepPartial, type TrainConfig } from '../model/conf
 import { readModelConfig } from '../model/stored.ts';
 import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
-import { getModel, listModels } from '../store/models.ts';
+import { LabReadOnlyError } from '../store/job-lock.ts';
+import { getModel, listModels, removeModel, runStatus, type RunStatus } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { indexPath } from './search/gallery.ts';
 import { embedWhenBehind } from './embedding.ts';
 
-export type TrainingApi = Pick<ApiHandlers, 'models' | 'modelHistory' | 'startTraining'>;
+export type TrainingApi = Pick<ApiHandlers, 'models' | 'modelHistory' | 'removeModel' | 'startTraining'>;
 
 /** The settings a startTraining call gives, over the defaults. */
 function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPartial<TrainConfig> {
@@ -27,6 +30,11 @@ function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPart
   return partial;
 }
 
+/** A run's status as the API shows it ('running' is 'training'). */
+function trainingStatus(s: RunStatus): ModelSummary['status'] {
+  return s === 'running' ? 'training' : s;
+}
+
 /** Models (training runs), their history, and training jobs. */
 export function trainingHandlers(ctx: ServiceContext): TrainingApi {
   const db = ctx.lab.db;
@@ -40,7 +48,7 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
           id: m.id,
           name: `#${m.id} ${config.loss.kind}`,
           createdAt: m.createdAt,
-          status: m.status === 'running' ? 'training' : m.status,
+          status: trainingStatus(runStatus(m)),
           loss: config.loss.kind,
           backend: m.backend,
           config: config as unknown as Record<string, unknown>,
@@ -75,6 +83,18 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
           .filter((e) => e.metrics)
           .map((e) => ({ epoch: e.epoch, t2i: e.metrics!.t2i, i2t: e.metrics!.i2t, loss: e.trainLoss })),
       };
+    },
+
+    removeModel: async (p) => {
+      if (ctx.lab.readOnly) throw new LabReadOnlyError(ctx.lab, `removing model ${p.modelId}`);
+      removeModel(db, p.modelId);
+      for (const kind of ['image', 'caption'] as const) {
+        const index = indexPath(ctx.lab, p.modelId, kind);
+        for (const file of [index, `${index}.json`]) rmSync(file, { force: true });
+      }
+      ctx.search.cache.invalidate();
+      ctx.emit({ type: 'lab-changed' });
+      return { modelId: p.modelId };
     },
 
     startTraining: async (p) => {

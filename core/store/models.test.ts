@@ -12,8 +12,10 @@ import {
   listModels,
   modelWeights,
   ModelNotFoundError,
+  removeModel,
   resolveModelId,
   resumableModels,
+  runStatus,
 } from './models.ts';
 import { metrics, newModel } from './testing/model-fixtures.ts';
 
@@ -79,6 +81,28 @@ describe('models store', () => {
     expect(found).not.toContain(noCheckpoint);
     claimModel(lab.db, cancelled);
     expect(getModel(lab.db, cancelled)).toMatchObject({ status: 'running', pid: process.pid });
+    lab.close();
+  });
+
+  it('shows a running run whose process is gone as interrupted, resumable (from the start without a checkpoint) and removable', () => {
+    const lab = createFixtureLab({ perPair: 1 });
+    const isAlive = (pid: number) => pid !== 999_999_999;
+    const training = createModel(lab.db, newModel);
+    const gone = createModel(lab.db, newModel);
+    lab.db.prepare('UPDATE models SET pid = ? WHERE id = ?').run(999_999_999, gone);
+    const byId = (id: number) => listModels(lab.db).find((m) => m.id === id)!;
+    expect(runStatus(byId(training), isAlive)).toBe('running');
+    expect(runStatus(byId(gone), isAlive)).toBe('interrupted');
+    expect(runStatus({ status: 'running', pid: null }, isAlive)).toBe('interrupted');
+    expect(runStatus({ status: 'done', pid: null }, isAlive)).toBe('done');
+    expect(resumableModels(lab.db, isAlive).map((m) => m.id)).toEqual([gone]);
+
+    expect(() => removeModel(lab.db, training, isAlive)).toThrow(`model ${training} is training (pid ${process.pid})`);
+    recordSteps(lab.db, gone, [{ step: 0, epoch: 0, loss: 3, lr: 0.1, logitScale: 2.6 }]);
+    removeModel(lab.db, gone, isAlive);
+    expect(listModels(lab.db).map((m) => m.id)).toEqual([training]);
+    expect(modelSteps(lab.db, gone)).toEqual([]);
+    expect(() => removeModel(lab.db, gone, isAlive)).toThrow(ModelNotFoundError);
     lab.close();
   });
 });

@@ -2,6 +2,7 @@ import { dropCheckpoints } from './checkpoints.ts';
 import { isoNow } from './clock.ts';
 import { blobToFloats, floatsToBlob } from './floats.ts';
 import type { Db } from './lab.ts';
+import { processAlive } from './process-alive.ts';
 import { UserError } from '../util/user-error.ts';
 
 /**
@@ -10,6 +11,9 @@ import { UserError } from '../util/user-error.ts';
  */
 
 export type ModelStatus = 'running' | 'done' | 'cancelled' | 'failed';
+
+/** A run's status as shown: a 'running' run whose process is gone (killed, crashed, switched off) is 'interrupted'. */
+export type RunStatus = ModelStatus | 'interrupted';
 
 /** Per-direction retrieval scores. */
 export interface RecallScores {
@@ -161,26 +165,44 @@ export function modelWeights(db: Db, id: number): Float32Array {
   return blobToFloats(r.weights);
 }
 
-/** Runs that stopped before finishing and can continue from a checkpoint: cancelled, or killed while running. */
-export function resumableModels(db: Db, isAlive: (pid: number) => boolean = pidAlive): ModelSummary[] {
-  const rows = (
-    db
-      .prepare(
-        `SELECT ${SUMMARY_COLUMNS} FROM models m WHERE status IN ('running', 'cancelled')
-         AND EXISTS (SELECT 1 FROM model_checkpoints c WHERE c.model_id = m.id) ORDER BY id DESC`,
-      )
-      .all() as ModelRowDb[]
-  ).map(summary);
-  return rows.filter((m) => m.status === 'cancelled' || m.pid === null || !isAlive(m.pid));
+export function runStatus(m: Pick<ModelSummary, 'status' | 'pid'>, isAlive = processAlive): RunStatus {
+  if (m.status !== 'running') return m.status;
+  return m.pid !== null && isAlive(m.pid) ? 'running' : 'interrupted';
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+/**
+ * Runs that stopped before finishing and can continue, newest first: cancelled, or interrupted (their process is
+ * gone). They continue from their last checkpoint, or from the start (same settings) when they have none.
+ */
+export function resumableModels(db: Db, isAlive: (pid: number) => boolean = processAlive): ModelSummary[] {
+  const rows = (
+    db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM models WHERE status IN ('running', 'cancelled') ORDER BY id DESC`)
+      .all() as ModelRowDb[]
+  ).map(summary);
+  return rows.filter((m) => runStatus(m, isAlive) !== 'running');
+}
+
+export class ModelInUseError extends UserError {
+  override readonly name = 'ModelInUseError';
+  constructor(
+    readonly modelId: number,
+    pid: number | null,
+  ) {
+    super(`model ${modelId} is training (pid ${pid}): stop it before removing it`);
   }
+}
+
+/**
+ * Removes a run that is not training now (finished, cancelled, failed or interrupted) with its history,
+ * checkpoints and embeddings; one that is training is refused with ModelInUseError.
+ */
+export function removeModel(db: Db, id: number, isAlive: (pid: number) => boolean = processAlive): void {
+  db.transaction(() => {
+    const m = getModel(db, id);
+    if (runStatus(m, isAlive) === 'running') throw new ModelInUseError(id, m.pid);
+    deleteModel(db, id);
+  })();
 }
 
 /** Marks a run as running in this process again (resume). */

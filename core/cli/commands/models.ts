@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ModelSummary } from '../../api/contract.ts';
-import { commonOptions, parseOptions, printJson } from '../options.ts';
+import { z } from 'zod';
+import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
 import { withService } from '../with-lab.ts';
 
 const pct = (x: number | null | undefined) =>
@@ -9,15 +10,26 @@ const pct = (x: number | null | undefined) =>
 /** The loss column: the loss, and for triplets how negatives are mined. */
 const lossLabel = (m: ModelSummary) => (m.mining ? `${m.loss}/${m.mining}` : m.loss);
 
+const modelsOptions = commonOptions.extend({
+  remove: numberArg('--remove').pipe(z.number().int().positive()).optional(),
+});
+
 export function register(program: Command): void {
   program
     .command('models')
     .description('list the trained models of the lab with their validation metrics')
     .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--remove <id>', 'delete model <id> (one not training) with its history and embeddings')
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
-      const o = parseOptions(commonOptions, raw);
+      const o = parseOptions(modelsOptions, raw);
       await withService(o.lab, async (call, service) => {
+        if (o.remove !== undefined) {
+          const { modelId } = await call('removeModel', { modelId: o.remove });
+          if (o.json) printJson({ lab: service.lab.path, removed: modelId });
+          else process.stdout.write(`removed model ${modelId} from ${service.lab.path}\n`);
+          return;
+        }
         const { models } = await call('models', {});
         if (o.json) {
           printJson({ lab: service.lab.path, models });

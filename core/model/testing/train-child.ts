@@ -1,5 +1,5 @@
-// Child process for the kill -9 test: trains a tiny model on a fixture lab, checkpointing every step,
-// and prints "step N" after each step so the parent knows when to kill it.
+// Child process for the kill -9 tests: trains a tiny model on a fixture lab, checkpointing every step (or every
+// argv[3] seconds, and after each epoch), and prints "step N" after each step so the parent knows when to kill it.
 import { Lab } from '../../store/lab.ts';
 import { train } from '../trainer.ts';
 import { TINY_CONFIG } from './tiny-config.ts';
@@ -7,7 +7,7 @@ import { TINY_CONFIG } from './tiny-config.ts';
 const lab = Lab.open(process.argv[2], { create: false });
 await train(
   lab,
-  { ...TINY_CONFIG, epochs: 4, checkpointSeconds: 0 },
+  { ...TINY_CONFIG, epochs: 4, checkpointSeconds: Number(process.argv[3] ?? 0) },
   {
     threads: 'local',
     prefer: 'wasm',
