@@ -80,16 +80,6 @@ export function itemDetail(db: Db, id: number): ItemDetail | null {
   return { ...toSummary(summary), format, bytes, hash, duplicates };
 }
 
-/** Live items and the captions of live items. */
-export function liveCounts(db: Db): { items: number; captions: number } {
-  return db
-    .prepare(
-      `SELECT (SELECT count(*) FROM items WHERE status = 'ok') AS items,
-        (SELECT count(*) FROM captions c JOIN items i ON i.id = c.item_id WHERE i.status = 'ok') AS captions`,
-    )
-    .get() as { items: number; captions: number };
-}
-
 /** Path, label and split of the given items (live or not); unknown ids are left out. */
 export function itemInfos(db: Db, ids: ArrayLike<number>): Map<number, ItemInfo> {
   const stmt = db.prepare(

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveEmbeddings } from '../../store/embeddings.ts';
 import type { Lab } from '../../store/lab.ts';
 import { createEmbeddedLab, DIM } from '../testing/embedded-lab.ts';
 import { SearchError } from './errors.ts';
-import { GalleryCache } from './gallery.ts';
+import { GalleryCache, indexPath } from './gallery.ts';
 
 let lab: Lab;
 let modelId: number;
@@ -52,5 +54,18 @@ describe('GalleryCache', () => {
 
   it('searches exactly below the index threshold', () => {
     expect(new GalleryCache(lab).indexReport(modelId)).toMatchObject({ method: 'exact', recallAt10: null });
+  });
+  it('rebuilds a persisted index when the vectors changed, even at the same row count', () => {
+    const first = new GalleryCache(lab, 10);
+    expect(first.indexReport(modelId).method).toBe('ann');
+    const path = `${indexPath(lab, modelId, 'image')}.fingerprint`;
+    const before = readFileSync(path, 'utf8');
+    const g = first.gallery(modelId, 'image');
+    const moved = g.emb.data.slice(0, g.m.dim).map((x) => -x);
+    saveEmbeddings(lab.db, modelId, 'image', [g.emb.ids[0]], moved, g.m.dim);
+    const second = new GalleryCache(lab, 10);
+    const ann = second.annIndex(modelId, 'image')!;
+    expect(readFileSync(path, 'utf8')).not.toBe(before);
+    expect(ann.search(moved, 1).indices[0]).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
 import type { EmbeddingModel } from '../../model/model.ts';
 import { allCaptions } from '../../store/captions.ts';
@@ -135,7 +136,10 @@ export class GalleryCache {
     if (chooseSearch(g.m.rows, this.annThreshold) === 'exact') return null;
     if (!g.ann) {
       const path = indexPath(this.lab, modelId, kind);
+      // The index is of these very vectors: same ids, same values (a re-embedded item keeps the row count).
+      const fingerprint = createHash('sha256').update(g.emb.ids).update(g.emb.data).digest('hex');
       try {
+        if (readFileSync(`${path}.fingerprint`, 'utf8') !== fingerprint) throw new Error('stale');
         const loaded = AnnIndex.load(path);
         if (loaded.rows !== g.m.rows || loaded.dim !== g.m.dim) throw new Error('stale');
         g.ann = loaded;
@@ -143,6 +147,7 @@ export class GalleryCache {
         g.ann = AnnIndex.build(g.m, { metric: 'cosine' });
         mkdirSync(`${this.lab.path}.index`, { recursive: true });
         g.ann.save(path);
+        writeFileSync(`${path}.fingerprint`, fingerprint);
       }
     }
     return g.ann;
