@@ -60,13 +60,24 @@ export function register(program: Command): void {
       const o = parseOptions(embedOptions, raw);
       const bar = createProgressBar();
       await cancellableBySigint('stopping after the batch in flight', (signal) =>
-        withLab(o.lab, async (lab) => {
-          const r = await runEmbed(lab, o.model, { all: o.all, signal, onProgress: bar.update });
-          bar.done();
-          if (o.json) printJson(r);
-          else process.stdout.write(`${embedLine(r)}\n`);
-          if (r.status === 'cancelled') process.exitCode = 130;
-        }),
+        withLab(
+          o.lab,
+          async (lab) => {
+            const r = await runEmbed(lab, o.model, { all: o.all, signal, onProgress: bar.update });
+            bar.done();
+            if (o.json) printJson(r);
+            else process.stdout.write(`${embedLine(r)}\n`);
+            if (r.status === 'cancelled') process.exitCode = 130;
+          },
+          // One writer at a time: an embed waits for an import or training on the same lab, and says so.
+          {
+            job: {
+              kind: 'embed',
+              title: o.model ? `the embedding with model ${o.model}` : 'the embedding of new items',
+            },
+            signal,
+          },
+        ),
       );
     });
 }

@@ -145,9 +145,13 @@ export class GalleryCache {
         g.ann = loaded;
       } catch {
         g.ann = AnnIndex.build(g.m, { metric: 'cosine' });
-        mkdirSync(`${this.lab.path}.index`, { recursive: true });
-        g.ann.save(path);
-        writeFileSync(`${path}.fingerprint`, fingerprint);
+        try {
+          mkdirSync(`${this.lab.path}.index`, { recursive: true });
+          g.ann.save(path);
+          writeFileSync(`${path}.fingerprint`, fingerprint);
+        } catch {
+          // A lab on a read-only mount (or a full disk): the index serves this session from memory.
+        }
       }
     }
     return g.ann;
