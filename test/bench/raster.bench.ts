@@ -1,11 +1,11 @@
 /**
  * Benchmark: decision raster on a 200×200 grid, bounded-heap K selection (what decisionRaster does)
  * against a full sort of all (squared) distances per cell. Timings are noisy on a shared machine;
- * the ratio is what to read. Run: npx tsx core/theory/bench-raster.ts
+ * the ratio is what to read. Run: npx tsx test/bench/raster.bench.ts
  */
-import { sampleDataset } from './datasets.ts';
-import { decisionRaster, oneNnRaster } from './playground.ts';
-import { voronoiDiagram } from './voronoi.ts';
+import { sampleDataset } from '../../core/theory/datasets.ts';
+import { decisionRaster, oneNnRaster } from '../../core/theory/playground.ts';
+import { voronoiDiagram } from '../../core/theory/voronoi.ts';
 
 const grid = { box: { xmin: -4, xmax: 4, ymin: -4, ymax: 4 }, width: 200, height: 200 };
 
