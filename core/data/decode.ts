@@ -1,4 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
+import { sniffFormat } from './content-type.ts';
+import { FORMATS } from './formats.ts';
+import { contentRefusal, metadataFormatOf } from './image-support.ts';
 
 /** Side of the square model-input image stored once per item (RGB, alpha flattened on white). */
 export const PIXEL_SIZE = 96;
@@ -34,6 +37,10 @@ const WORK_SIZE = PIXEL_SIZE;
 
 export async function decodeImage(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
   if (bytes.length === 0) throw new ImageDecodeError('empty file (0 bytes)');
+  // The bytes decide the format, not a name: sharp sees only content of a format it decodes here.
+  const refused = contentRefusal(bytes);
+  if (refused !== null) throw new ImageDecodeError(refused);
+  const sniffed = sniffFormat(bytes)!;
   const options = { limitInputPixels: maxPixels, failOn: 'error' as const, animated: false };
   let meta: Metadata;
   try {
@@ -42,6 +49,9 @@ export async function decodeImage(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
     throw new ImageDecodeError(describeSharpError(e));
   }
   if (!meta.width || !meta.height || !meta.format) throw new ImageDecodeError('not an image (no size or format found)');
+  if (meta.format !== metadataFormatOf(sniffed)) {
+    throw new ImageDecodeError(`the content starts as ${FORMATS[sniffed].label} but decodes as ${meta.format}`);
+  }
   const pixelsIn = meta.width * meta.height;
   if (pixelsIn > maxPixels) {
     throw new ImageDecodeError(
