@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_PIXELS, ImageDecodeError, decodeImage, type DecodedImage } from '../decode.ts';
+import { contentRefusal } from '../image-support.ts';
 import type { ScannedFile } from '../scan.ts';
 
 /** Largest image file read; a bigger one is reported instead of filling memory. */
@@ -30,16 +31,34 @@ export interface DecodeFilesOptions {
 }
 
 /**
+ * Files started but not handed on yet are at most this many (a few batches and those in flight),
+ * so memory stays bounded whatever the folder's size, even while one slow file holds the others back.
+ */
+export function decodeWindow(batchSize: number, concurrency: number): number {
+  return 4 * batchSize + concurrency;
+}
+
+/**
  * Reads, hashes and decodes images on a bounded pool (sharp decodes on its own threads, so a few
  * files in flight keep both cores busy). Identical content in two files is decoded once.
  */
 export async function decodeFiles(files: readonly ScannedFile[], options: DecodeFilesOptions): Promise<void> {
   const concurrency = options.concurrency ?? Math.max(4, availableParallelism() * 2);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const window = decodeWindow(options.batchSize, concurrency);
+  // Decodes of the files in the window, by content hash: once a file is handed on, its content is
+  // in the lab (isKnown) or failed, and the decode is dropped.
   const decodes = new Map<string, Promise<DecodedImage | string>>();
   let pending: DecodedFile[] = [];
+  let handedOn = 0;
   let done = 0;
   let next = 0;
+  let waiting: (() => void)[] = [];
+  const wakeWaiting = () => {
+    const wake = waiting;
+    waiting = [];
+    for (const w of wake) w();
+  };
   options.onProgress(0, files.length);
 
   const flush = () => {
@@ -47,6 +66,8 @@ export async function decodeFiles(files: readonly ScannedFile[], options: Decode
     const batch = pending;
     pending = [];
     options.onBatch(batch);
+    handedOn += batch.length;
+    for (const r of batch) if (r.hash !== undefined) decodes.delete(r.hash);
   };
 
   const decodeOne = async (file: ScannedFile): Promise<DecodedFile> => {
@@ -65,6 +86,8 @@ export async function decodeFiles(files: readonly ScannedFile[], options: Decode
       };
     }
     if (bytes.length === 0) return { file, error: 'empty file (0 bytes)' };
+    const refused = contentRefusal(bytes, file.relPath);
+    if (refused !== null) return { file, error: refused };
     // WebCrypto hashes on the libuv pool, keeping the main thread free to feed the decoders.
     const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)).toString('hex');
     if (options.isKnown(hash)) return { file, hash };
@@ -85,6 +108,10 @@ export async function decodeFiles(files: readonly ScannedFile[], options: Decode
   let written = 0;
   const worker = async () => {
     while (next < files.length && !options.signal?.aborted) {
+      if (next >= handedOn + window) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
       const index = next++;
       finished.set(index, await decodeOne(files[index]));
       while (finished.has(written)) {
@@ -94,6 +121,7 @@ export async function decodeFiles(files: readonly ScannedFile[], options: Decode
       done++;
       if (pending.length >= options.batchSize) flush();
       options.onProgress(done, files.length);
+      wakeWaiting();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
