@@ -1,5 +1,6 @@
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import { isImageName } from './formats.ts';
+import { pathTooLongReason, shortenPath } from './long-path.ts';
 
 /** A regular file found under the import root. */
 export interface ScannedFile {
@@ -100,7 +101,15 @@ async function walk(
     try {
       st = entry.isSymbolicLink() ? await fs.stat(abs) : await fs.lstat(abs);
     } catch (e) {
-      if (isImageName(rel.text) || entry.isSymbolicLink()) problem(describeError(e));
+      if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') {
+        // Named shortened: the path itself is thousands of characters.
+        out.problems.push({
+          relPath: shortenPath(rel.text),
+          relPathRaw: null,
+          severity: 'error',
+          reason: pathTooLongReason(abs.length, rel.text.split('/').length, entry.isDirectory()),
+        });
+      } else if (isImageName(rel.text) || entry.isSymbolicLink() || entry.isDirectory()) problem(describeError(e));
       continue;
     }
     if (st.isDirectory()) {
