@@ -76,6 +76,10 @@ export class ImportStore {
       dropOrphanImages: db.prepare(
         'DELETE FROM images WHERE NOT EXISTS (SELECT 1 FROM items WHERE items.image_id = images.id)',
       ),
+      skippedByReason: db.prepare<[number], { reason: string; files: number }>(
+        `SELECT coalesce(error, 'error') AS reason, count(*) AS files FROM items
+         WHERE root_id = ? AND status = 'error' GROUP BY reason ORDER BY files DESC, reason`,
+      ),
       insertProblem: db.prepare<[number, string, number | null, string, string]>(
         'INSERT INTO import_errors (run_id, path, line, severity, reason) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -147,6 +151,11 @@ export class ImportStore {
   /** Removes content no item refers to any more (an edited file's old version). */
   dropOrphanImages(): number {
     return this.s.dropOrphanImages.run().changes;
+  }
+
+  /** The root's files that are not imported (status error), counted by reason, most first. */
+  skippedByReason(rootId: number): { reason: string; files: number }[] {
+    return this.s.skippedByReason.all(rootId);
   }
 
   addProblems(runId: number, problems: readonly ProblemRow[]): void {

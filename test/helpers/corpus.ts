@@ -133,3 +133,51 @@ export function copySample(): string {
   cpSync(SAMPLE_DIR, dir, { recursive: true });
   return dir;
 }
+
+/** `depth` nested folders of 30-character names under `root` (paths far beyond PATH_MAX), with `file` at the bottom. */
+export function makeDeepFolder(root: string, depth: number, file: Buffer): void {
+  const name = 'd'.repeat(30);
+  // One relative step at a time: no single path given to the system is longer than a name.
+  execFileSync(
+    'bash',
+    [
+      '-c',
+      'cd "$1" && for i in $(seq "$2"); do mkdir "$3" && cd "$3" || exit 1; done; cat > deep.png',
+      '_',
+      root,
+      String(depth),
+      name,
+    ],
+    { input: file },
+  );
+}
+
+/** A tiny uncompressed 24-bit BMP (BITMAPINFOHEADER), a format this sharp build cannot decode. */
+export function makeBmp(width: number, height: number): Buffer {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const header = Buffer.alloc(54);
+  header.write('BM', 0, 'latin1');
+  header.writeUInt32LE(54 + row * height, 2);
+  header.writeUInt32LE(54, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(width, 18);
+  header.writeInt32LE(height, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(24, 28);
+  header.writeUInt32LE(row * height, 34);
+  return Buffer.concat([header, Buffer.alloc(row * height, 0x80)]);
+}
+
+/** The start of an HEIC file (an ISO BMFF `ftyp` box with the heic brand), as a phone writes it. */
+export function heicBytes(): Buffer {
+  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic', 'latin1'), Buffer.alloc(4)]);
+  return Buffer.concat([ftyp, Buffer.from('mif1heic', 'latin1'), Buffer.alloc(2048)]);
+}
+
+/** A small SVG drawing. */
+export function svgImage(width = 32, height = 24): Buffer {
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<rect width="${width}" height="${height}" fill="#c33"/></svg>\n`,
+  );
+}

@@ -29,6 +29,7 @@ const importOptions = commonOptions
   .refine((o) => !(o.split && o.holdout !== undefined), { message: 'give either --split or --holdout, not both' });
 
 const SHOWN_PROBLEMS = 20;
+const SHOWN_REASONS = 5;
 
 export function register(program: Command): void {
   program
@@ -105,6 +106,13 @@ function printSummary(labPath: string, s: ImportSummary): void {
   out.write(
     `  captions +${s.captionsAdded} −${s.captionsRemoved}, labels set ${s.labelsSet}, removed ${s.labelsRemoved}\n`,
   );
+  if (s.skipped.length) {
+    const files = s.skipped.reduce((n, k) => n + k.files, 0);
+    out.write(`  not imported: ${files} ${files === 1 ? 'file' : 'files'}\n`);
+    for (const k of s.skipped.slice(0, SHOWN_REASONS)) out.write(`    ${k.files} × ${k.reason}\n`);
+    if (s.skipped.length > SHOWN_REASONS) out.write(`    … and ${s.skipped.length - SHOWN_REASONS} more reasons\n`);
+  }
+  for (const notice of s.notices) out.write(`  ! ${notice}\n`);
   if (s.problems.length) {
     out.write(`  ${s.errors} errors, ${s.warnings} warnings:\n`);
     for (const p of s.problems.slice(0, SHOWN_PROBLEMS)) {

@@ -12,6 +12,7 @@ import {
 } from '../annotations.ts';
 import { sidecarOf } from '../formats.ts';
 import type { ScannedFile } from '../scan.ts';
+import { subfolderHint } from './subfolder-hint.ts';
 import type { ImportOptions } from './types.ts';
 
 /**
@@ -22,9 +23,13 @@ export interface FoundAnnotations {
   captions: { source: CaptionSource; byItem: Map<number, string[]> }[];
   labels: { source: LabelSource; byItem: Map<number, LabelValue> }[];
   problems: Problem[];
+  /** Problems that concern a whole table (it names files relative to a sub-folder), also in `problems`. */
+  notices: string[];
 }
 
 export interface AnnotationInputs {
+  /** The import root, absolute. */
+  root: string;
   /** Path → item id of the root's live items. */
   items: ReadonlyMap<string, number>;
   /** The `.txt` files of the scan, by relative path. */
@@ -37,7 +42,7 @@ export interface AnnotationInputs {
 /** Reads sidecars and tables and derives captions and labels from names, for the items of `items`. */
 export async function findAnnotations(inputs: AnnotationInputs): Promise<FoundAnnotations> {
   const { items, options } = inputs;
-  const found: FoundAnnotations = { captions: [], labels: [], problems: [] };
+  const found: FoundAnnotations = { captions: [], labels: [], problems: [], notices: [] };
   const problems = found.problems;
 
   // Sidecars are always read: they live beside the images, so their absence is meaningful.
@@ -60,7 +65,11 @@ export async function findAnnotations(inputs: AnnotationInputs): Promise<FoundAn
   if (inputs.captionsFile) {
     const table = await readAnnotationTable(inputs.captionsFile, CAPTION_COLUMNS);
     problems.push(...table.problems);
-    for (const row of resolveRows(table.rows, items, inputs.captionsFile, problems))
+    for (const row of resolveRows(
+      table.rows,
+      { ...inputs, tablePath: inputs.captionsFile, option: '--captions' },
+      found,
+    ))
       addTo(fromTable, row.item, row.value);
     found.captions.push({ source: 'captions-file', byItem: fromTable });
   }
@@ -88,7 +97,7 @@ export async function findAnnotations(inputs: AnnotationInputs): Promise<FoundAn
   if (inputs.labelsFile) {
     found.labels.push({
       source: 'labels-file',
-      byItem: await readLabelsTable(inputs.labelsFile, items, toLabel, problems),
+      byItem: await readLabelsTable({ ...inputs, tablePath: inputs.labelsFile, option: '--labels' }, toLabel, found),
     });
   }
   return found;
@@ -115,16 +124,17 @@ function labelReader(numeric: boolean, problems: Problem[]): LabelReader {
 
 /** One label per image; a later row with a different label wins, with a warning. */
 async function readLabelsTable(
-  labelsFile: string,
-  items: ReadonlyMap<string, number>,
+  table: TableInputs,
   toLabel: LabelReader,
-  problems: Problem[],
+  found: FoundAnnotations,
 ): Promise<Map<number, LabelValue>> {
-  const table = await readAnnotationTable(labelsFile, LABEL_COLUMNS);
-  problems.push(...table.problems);
+  const labelsFile = table.tablePath;
+  const problems = found.problems;
+  const read = await readAnnotationTable(labelsFile, LABEL_COLUMNS);
+  problems.push(...read.problems);
   const labels = new Map<number, LabelValue>();
   const lineOf = new Map<number, number>();
-  for (const row of resolveRows(table.rows, items, labelsFile, problems)) {
+  for (const row of resolveRows(read.rows, table, found)) {
     const label = toLabel(row.value, { path: tableName(labelsFile), line: row.line });
     if (!label) continue;
     const before = labels.get(row.item);
@@ -152,25 +162,43 @@ function tableName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** A table and where its rows are looked up. */
+interface TableInputs {
+  root: string;
+  items: ReadonlyMap<string, number>;
+  tablePath: string;
+  option: '--captions' | '--labels';
+}
+
+/**
+ * The rows that name an imported image. Each other row is an error; when most of them name files
+ * under one sub-folder, one warning before them says so (the wrong-folder trap).
+ */
 function resolveRows(
   rows: AnnotationRow[],
-  items: ReadonlyMap<string, number>,
-  tablePath: string,
-  problems: Problem[],
+  table: TableInputs,
+  found: FoundAnnotations,
 ): { item: number; value: string; line: number }[] {
   const out: { item: number; value: string; line: number }[] = [];
+  const unmatched: AnnotationRow[] = [];
   for (const row of rows) {
-    const item = items.get(row.file);
-    if (item === undefined) {
-      problems.push({
-        path: tableName(tablePath),
-        line: row.line,
-        severity: 'error',
-        reason: `no image ${JSON.stringify(row.file)} was imported from the folder (missing, or it failed to import); row skipped`,
-      });
-      continue;
-    }
-    out.push({ item, value: row.value, line: row.line });
+    const item = table.items.get(row.file);
+    if (item === undefined) unmatched.push(row);
+    else out.push({ item, value: row.value, line: row.line });
+  }
+  const path = tableName(table.tablePath);
+  const hint = subfolderHint({ ...table, items: table.items.keys(), unmatched: unmatched.map((r) => r.file) });
+  if (hint !== null) {
+    found.problems.push({ path, line: null, severity: 'warning', reason: hint });
+    found.notices.push(hint);
+  }
+  for (const row of unmatched) {
+    found.problems.push({
+      path,
+      line: row.line,
+      severity: 'error',
+      reason: `no image ${JSON.stringify(row.file)} was imported from the folder (missing, or it failed to import); row skipped`,
+    });
   }
   return out;
 }

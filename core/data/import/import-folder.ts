@@ -34,6 +34,11 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
     report('scan', 0, 0);
     const scan = await scanFolder(root, options.signal);
     summary.found = scan.images.length;
+    if (!scan.images.length) {
+      const reason = `no images found in ${root}`;
+      summary.notices.push(reason);
+      summary.problems.push({ path: '.', line: null, severity: 'warning', reason });
+    }
     const existing = store.itemsOfRoot(rootId);
     const plan = planImport(scan, existing);
     summary.problems.push(...plan.problems);
@@ -56,6 +61,7 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
       writer.missingFiles(existing, plan.seen);
       report('captions', 0, 1);
       const found = await findAnnotations({
+        root,
         items: store.liveItemIds(rootId),
         textFiles: scan.textFiles,
         captionsFile,
@@ -63,6 +69,7 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
         options,
       });
       summary.problems.push(...found.problems);
+      summary.notices.push(...found.notices);
       writer.annotations(found);
       report('captions', 1, 1);
     }
@@ -72,6 +79,7 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
   }
   summary.errors = summary.problems.filter((p) => p.severity === 'error').length;
   summary.warnings = summary.problems.length - summary.errors;
+  summary.skipped = store.skippedByReason(rootId);
   summary.seconds = (performance.now() - started) / 1000;
   writer.finish();
   return summary;
@@ -94,6 +102,8 @@ function emptySummary(runId: number, root: string): ImportSummary {
     labelsRemoved: 0,
     errors: 0,
     warnings: 0,
+    skipped: [],
+    notices: [],
     problems: [],
     seconds: 0,
   };

@@ -41,6 +41,13 @@ export interface ImportSummary {
   labelsRemoved: number;
   errors: number;
   warnings: number;
+  /** Image files found that are not in the lab (unsupported format, damaged, unreadable, …), by reason, most first. */
+  skipped: { reason: string; files: number }[];
+  /**
+   * What went wrong with the import as a whole, for the user to see first: no images in the folder,
+   * a table naming files relative to a sub-folder. Each is also a warning in `problems`.
+   */
+  notices: string[];
   problems: Problem[];
   seconds: number;
 }
