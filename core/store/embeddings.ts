@@ -124,18 +124,9 @@ export function saveItemEmbeddings(
   vectors: Float32Array,
   dim: number,
 ): number {
-  checkShape(vectors, items.length, dim);
-  const ins = db.prepare(
-    `INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector)
-     SELECT ?, 'image', id, ? FROM items WHERE id = ? AND image_id = ?`,
-  );
-  let stored = 0;
-  db.transaction(() => {
-    items.forEach((it, i) => {
-      stored += ins.run(id, floatsToBlob(vectors.subarray(i * dim, (i + 1) * dim)), it.itemId, it.imageId).changes;
-    });
-  })();
-  return stored;
+  const sql = `INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector)
+     SELECT ?, 'image', id, ? FROM items WHERE id = ? AND image_id = ?`;
+  return saveGuarded(db, id, sql, items, (it) => [it.itemId, it.imageId], vectors, dim);
 }
 
 /** Stores caption embeddings, each only if its caption still exists with that text. Returns how many were stored. */
@@ -146,15 +137,27 @@ export function saveCaptionEmbeddings(
   vectors: Float32Array,
   dim: number,
 ): number {
-  checkShape(vectors, captions.length, dim);
-  const ins = db.prepare(
-    `INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector)
-     SELECT ?, 'caption', id, ? FROM captions WHERE id = ? AND text = ?`,
-  );
+  const sql = `INSERT OR REPLACE INTO embeddings (model_id, kind, ref_id, vector)
+     SELECT ?, 'caption', id, ? FROM captions WHERE id = ? AND text = ?`;
+  return saveGuarded(db, id, sql, captions, (c) => [c.id, c.text], vectors, dim);
+}
+
+/** Row i of `vectors` for sources[i], in one transaction, through an INSERT … SELECT that checks `guard(source)`. */
+function saveGuarded<T>(
+  db: Db,
+  id: number,
+  sql: string,
+  sources: readonly T[],
+  guard: (source: T) => (number | string)[],
+  vectors: Float32Array,
+  dim: number,
+): number {
+  checkShape(vectors, sources.length, dim);
+  const ins = db.prepare(sql);
   let stored = 0;
   db.transaction(() => {
-    captions.forEach((c, i) => {
-      stored += ins.run(id, floatsToBlob(vectors.subarray(i * dim, (i + 1) * dim)), c.id, c.text).changes;
+    sources.forEach((src, i) => {
+      stored += ins.run(id, floatsToBlob(vectors.subarray(i * dim, (i + 1) * dim)), ...guard(src)).changes;
     });
   })();
   return stored;
