@@ -43,7 +43,9 @@ test('classifies a picked image zero-shot and by KNN; accuracy vs K and the conf
 
   await expect(page.getByTestId('best-k')).toHaveText(/^\d+$/, { timeout: 60_000 });
   await expect(page.getByRole('figure', { name: 'Validation accuracy of KNN by K' }).locator('canvas')).toBeVisible();
-  await expect(page.getByRole('table').filter({ hasText: 'KNN predictions on the test split' })).toBeVisible({
+  await expect(
+    page.getByRole('table').filter({ hasText: /KNN predictions \(K = 9, euclidean\) on the test split/ }),
+  ).toBeVisible({
     timeout: 60_000,
   });
   await snap(page, testInfo, 'classify');

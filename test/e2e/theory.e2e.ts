@@ -79,7 +79,8 @@ test('Playground: K, added points and the metric redraw the regions and the erro
   await clickAt(plane, 0.75, 0.5);
   await expect(plane).toHaveAttribute('data-points', '2');
   raster = await nextRaster(plane, '');
-  await expect(page.getByTestId('k-status')).toContainText('K = 2 of n = 2');
+  // K stays what its box says (7), and the text says so, rather than a silent clamp to n.
+  await expect(page.getByTestId('k-status')).toContainText('K = 7, more than the n = 2 points');
   await typeK(panel, 1);
   raster = await nextRaster(plane, raster);
   await expect(plane).toHaveAttribute('data-edges', '1');

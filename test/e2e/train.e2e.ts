@@ -37,7 +37,7 @@ test('trains a tiny model: live progress, the loss and recall plots, and the run
   await expect(loss.locator('canvas')).toBeVisible();
   await expect(loss.getByText(/^Data \([1-9]\d* points\)$/)).toBeVisible();
   const recall = page.getByRole('figure', { name: 'Validation Recall@K' });
-  await expect(recall.getByText('Data (1 points)')).toBeVisible();
+  await expect(recall.getByText('Data (1 point)')).toBeVisible();
   await snap(page, testInfo, 'train-done');
   expect(problems).toEqual([]);
 });
