@@ -3,12 +3,11 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobState, Results } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';
-import { importFolder } from '../../core/data/import/import-folder.ts';
 import { embedModel } from '../../core/model/embed-incremental.ts';
-import { train } from '../../core/model/trainer.ts';
 import { NearlabService } from '../../core/service/service.ts';
 import { embeddingCoverage, readEmbeddings } from '../../core/store/embeddings.ts';
 import { Lab } from '../../core/store/lab.ts';
+import { labWithTinyModel } from '../helpers/tiny-model.ts';
 import { runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 
@@ -67,20 +66,7 @@ const jobsOf = (service: NearlabService, kind: string): JobState[] =>
 beforeAll(async () => {
   partial = partialSample();
   labPath = join(tempDir(), 'embed.lab');
-  const lab = Lab.open(labPath);
-  await importFolder(lab, partial);
-  const r = await train(
-    lab,
-    {
-      epochs: 2,
-      batchSize: 32,
-      lr: 3e-3,
-      model: { imageSize: 16, widths: [8, 16], dim: 16, text: { embedDim: 16, hidden: 32, buckets: 256 } },
-    },
-    { threads: 'local' },
-  );
-  modelId = r.modelId;
-  lab.close();
+  modelId = await labWithTinyModel(labPath, partial, 2);
 }, 300_000);
 
 describe('items imported after a model exists', () => {

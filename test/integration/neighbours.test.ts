@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';
 import { NearlabService } from '../../core/service/service.ts';
-import { importFolder } from '../../core/data/import/import-folder.ts';
-import { train } from '../../core/model/trainer.ts';
 import { Lab } from '../../core/store/lab.ts';
 import { createSearchContext } from '../../core/service/search/context.ts';
 import { search } from '../../core/service/search/search.ts';
+import { labWithTinyModel } from '../helpers/tiny-model.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 
@@ -19,20 +18,7 @@ const SMILE = join(SAMPLE_DIR, 'images/1f600.png');
 /** The sample lab with one small model trained for a few epochs (a tiny CNN on 16-px inputs). */
 beforeAll(async () => {
   labPath = join(tempDir(), 'nb.lab');
-  const lab = Lab.open(labPath);
-  await importFolder(lab, SAMPLE_DIR);
-  const r = await train(
-    lab,
-    {
-      epochs: 3,
-      batchSize: 32,
-      lr: 3e-3,
-      model: { imageSize: 16, widths: [8, 16], dim: 16, text: { embedDim: 16, hidden: 32, buckets: 256 } },
-    },
-    { threads: 'local' },
-  );
-  modelId = r.modelId;
-  lab.close();
+  modelId = await labWithTinyModel(labPath, SAMPLE_DIR, 3);
 }, 300_000);
 
 describe('neighbour commands on a trained lab', () => {
