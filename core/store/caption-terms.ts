@@ -1,0 +1,93 @@
+/**
+ * The words of a keyword query and of a caption, cut the way the captions_fts index cuts them (SQLite's unicode61
+ * tokenizer with remove_diacritics 2: runs of letters and digits, case and accents folded), and the FTS5 MATCH
+ * expression of a query. Pure: no SQL here.
+ */
+
+/** A word: a run of letters, digits, private-use characters and the marks that belong to them. */
+const WORD = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
+
+/** At most this many distinct words of a query are searched for (a query may be 2,000 characters long). */
+export const MAX_QUERY_WORDS = 32;
+
+/** A word as the index compares it: accents removed, lower case. */
+export function foldWord(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The words of a text as written, in order. */
+export function wordsOf(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
+/** The distinct folded words of a keyword query, and whether its last word may be the start of a longer one. */
+export interface QueryTerms {
+  words: string[];
+  /** The query ends inside a word (nothing typed after it): that word also matches words it begins. */
+  prefixLast: boolean;
+}
+
+export function queryTerms(text: string): QueryTerms {
+  const typed = wordsOf(text);
+  const last = typed.at(-1);
+  const prefixLast = last !== undefined && text.endsWith(last) && foldWord(last) !== '';
+  const words: string[] = [];
+  for (const w of typed) {
+    const f = foldWord(w);
+    if (f && !words.includes(f)) words.push(f);
+  }
+  if (words.length === 0) return { words, prefixLast: false };
+  if (prefixLast) {
+    // The word typed last is the one to prefix: it goes last, and stays when the cut drops others.
+    const f = foldWord(last);
+    words.splice(words.indexOf(f), 1);
+    return { words: [...words.slice(0, MAX_QUERY_WORDS - 1), f], prefixLast };
+  }
+  return { words: words.slice(0, MAX_QUERY_WORDS), prefixLast };
+}
+
+/**
+ * The FTS5 MATCH expression of the terms: each word quoted (so nothing the user typed is FTS syntax), any of them
+ * (OR), the last one as a prefix when `prefixLast`. Null when the query has no word at all (only punctuation or
+ * emoji): such a query matches nothing.
+ */
+export function matchExpression(terms: QueryTerms): string | null {
+  if (terms.words.length === 0) return null;
+  return terms.words
+    .map((w, i) => {
+      const quoted = `"${w.replaceAll('"', '""')}"`;
+      return terms.prefixLast && i === terms.words.length - 1 ? `${quoted}*` : quoted;
+    })
+    .join(' OR ');
+}
+
+/** How a caption matches the terms. */
+export interface CaptionMatch {
+  /** The caption's words (as written, each once, in order) that match a query word: what to highlight. */
+  matched: string[];
+  /** Query words found in the caption as whole words. */
+  wholeWords: number;
+  /** Query words found, the last one also as the start of a word when it is a prefix. */
+  words: number;
+}
+
+export function matchCaption(caption: string, terms: QueryTerms): CaptionMatch {
+  const found = new Set<string>();
+  const whole = new Set<string>();
+  const matched: string[] = [];
+  const last = terms.prefixLast ? terms.words.at(-1) : undefined;
+  for (const w of wordsOf(caption)) {
+    const f = foldWord(w);
+    let hit = false;
+    if (terms.words.includes(f)) {
+      found.add(f);
+      whole.add(f);
+      hit = true;
+    } else if (last !== undefined && f.startsWith(last)) {
+      found.add(last);
+      hit = true;
+    }
+    if (hit && !matched.includes(w)) matched.push(w);
+  }
+  return { matched, wholeWords: whole.size, words: found.size };
+}
