@@ -80,6 +80,12 @@ export const params = {
     })
     .strict(),
   /**
+   * The default of every training setting, whether the train split can train (readiness, for `batch` when given)
+   * and how long a default run's training steps would take (with `batch` too) at a speed measured in this lab (null
+   * when none was).
+   */
+  trainingDefaults: z.object({ batch: z.number().int().min(2).max(1024).optional() }).strict(),
+  /**
    * Embeds the live items and captions a finished model has no embedding of yet (new or changed since), or with
    * `all` every one again; without modelId, every finished model in turn. A job of kind 'embed'.
    */
@@ -215,6 +221,23 @@ export interface Results extends TheoryResults {
   };
   removeModel: { modelId: number };
   startTraining: { jobId: string };
+  trainingDefaults: {
+    /** The defaults of the settings startTraining takes, under its names. */
+    settings: {
+      loss: z.infer<typeof LOSS>;
+      epochs: number;
+      batch: number;
+      dim: number;
+      imageSize: number;
+      lr: number;
+      seed: number;
+    };
+    /** Every setting of a default run's configuration, those startTraining does not take too. */
+    config: Record<string, unknown>;
+    readiness: TrainingReadiness;
+    /** Training time of a default run (validation and embedding aside), at the last speed of the same network. */
+    estimate: { seconds: number; samplesPerSec: number; modelId: number } | null;
+  };
   startEmbedding: { jobId: string };
   search: {
     modelId: number;
@@ -261,6 +284,17 @@ export interface Results extends TheoryResults {
     method: 'pca' | 'umap';
     points: { x: number; y: number; kind: 'image' | 'caption'; itemId: number; label: string | null; text?: string }[];
   };
+}
+
+/** What a run would train on, checked before it starts: an 'error' stops it, a 'warning' says what it lacks. */
+export interface TrainingReadiness {
+  /** Live images of the train split, those with a caption, and those paired with a text (caption or label prompt). */
+  trainImages: number;
+  captioned: number;
+  pairs: number;
+  /** The batch a run would use (every pair when there are fewer than asked for). */
+  batch: number;
+  problems: { severity: 'error' | 'warning'; message: string }[];
 }
 
 export interface RecallMetrics {

@@ -21,6 +21,19 @@ export function trainTexts(item: LabItem): string[] {
   return item.captions.map((c) => c.text);
 }
 
+/** Whether a train item can be paired with a text: it has a caption, or a label and label prompts are on. */
+export function hasTrainText(item: Pick<LabItem, 'captions' | 'label'>, labelPrompts: boolean): boolean {
+  return item.captions.length > 0 || (labelPrompts && item.label !== null);
+}
+
+/** Why `pairs` training pairs cannot train a model (fewer than 2), with what to import; null when they can. */
+export function tooFewPairs(pairs: number): TrainingDataError | null {
+  if (pairs >= 2) return null;
+  return new TrainingDataError(
+    `the train split has ${pairs} image${pairs === 1 ? '' : 's'} with a caption; training needs at least 2: import captions (a captions table or NAME.txt sidecars), caption images from their file names ("Caption from file name", or nearlab import FOLDER --caption-from-filename), or import labels with label prompts on`,
+  );
+}
+
 /**
  * Positive pairs of a batch: image i with its own text, with any identical text, with the label
  * prompt of its own label, and (supervised) with every text of an item sharing its label.
@@ -61,16 +74,12 @@ export class TrainingPairs {
   ) {
     for (const item of data.items) {
       if (item.split !== 'train') continue;
+      if (!hasTrainText(item, config.labelPrompts)) continue;
       const texts = trainTexts(item);
-      if (texts.length === 0 && !(config.labelPrompts && item.label !== null)) continue;
       this.items.push({ item, texts, encoded: texts.map((t) => tokenizer.encode(t)) });
     }
-    const n = this.items.length;
-    if (n < 2) {
-      throw new TrainingDataError(
-        `the train split has ${n} image${n === 1 ? '' : 's'} with a caption; training needs at least 2 (import captions, or labels with label prompts on)`,
-      );
-    }
+    const short = tooFewPairs(this.items.length);
+    if (short) throw short;
   }
 
   /** The order in which an epoch visits the pairs. */

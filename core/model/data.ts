@@ -22,14 +22,22 @@ export interface LabData {
   store: PixelStore;
 }
 
+/** A distinct image the items' pixel rows index: its id and the size of its stored pixels. */
+interface PixelImage {
+  id: number;
+  size: number;
+  bytes: number;
+}
+
 /**
- * Loads every live item (status 'ok') with its pixels (into shared memory, so worker threads read
- * them without copies), captions and category label. `splits` restricts the items loaded.
+ * Every live item (status 'ok') with its captions and category label, and the distinct images its pixel rows
+ * index, without reading any pixels: what a run's data is made of (loadLabData), cheap enough to check before one.
+ * `splits` restricts the items loaded.
  */
-export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
+export function loadLabItems(db: Db, splits?: readonly Split[]): { items: LabItem[]; images: PixelImage[] } {
   const rows = livePixelIndex(db, splits);
   const imageRow = new Map<number, number>();
-  const images: { id: number; size: number; bytes: number }[] = [];
+  const images: PixelImage[] = [];
   for (const r of rows) {
     if (r.bytes !== r.size * r.size * 3)
       throw new Error(`image ${r.imageId}: pixels of ${r.bytes} bytes for size ${r.size}`);
@@ -38,18 +46,6 @@ export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
       images.push({ id: r.imageId, size: r.size, bytes: r.bytes });
     }
   }
-  const total = images.reduce((s, i) => s + i.bytes, 0);
-  const data = new Uint8Array(new SharedArrayBuffer(Math.max(total, 1)));
-  const offsets = new Float64Array(images.length);
-  const sizes = new Int32Array(images.length);
-  let offset = 0;
-  const pixels = imagePixelsReader(db);
-  images.forEach((img, row) => {
-    data.set(pixels(img.id)!, offset);
-    offsets[row] = offset;
-    sizes[row] = img.size;
-    offset += img.bytes;
-  });
   const byId = new Map<number, LabItem>();
   const items: LabItem[] = rows.map((r) => {
     const item: LabItem = {
@@ -64,5 +60,26 @@ export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
     return item;
   });
   for (const c of allCaptions(db)) byId.get(c.itemId)?.captions.push({ id: c.id, text: c.text });
+  return { items, images };
+}
+
+/**
+ * Loads every live item (status 'ok') with its pixels (into shared memory, so worker threads read
+ * them without copies), captions and category label. `splits` restricts the items loaded.
+ */
+export function loadLabData(db: Db, splits?: readonly Split[]): LabData {
+  const { items, images } = loadLabItems(db, splits);
+  const total = images.reduce((s, i) => s + i.bytes, 0);
+  const data = new Uint8Array(new SharedArrayBuffer(Math.max(total, 1)));
+  const offsets = new Float64Array(images.length);
+  const sizes = new Int32Array(images.length);
+  let offset = 0;
+  const pixels = imagePixelsReader(db);
+  images.forEach((img, row) => {
+    data.set(pixels(img.id)!, offset);
+    offsets[row] = offset;
+    sizes[row] = img.size;
+    offset += img.bytes;
+  });
   return { items, store: { data, offsets, sizes } };
 }

@@ -10,16 +10,9 @@ import { modelLayout } from './layout.ts';
 import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
 import type { ParamLayout } from './params.ts';
+import { runSchedule, type Schedule } from './schedule.ts';
 import { readStoredModel } from './stored.ts';
 import { Tokenizer } from './tokenizer.ts';
-
-/** Batch size and step counts of a run. */
-export interface Schedule {
-  batch: number;
-  stepsPerEpoch: number;
-  totalSteps: number;
-  warmupSteps: number;
-}
 
 /** A run ready to train: its model row, settings, data and position (new, warm-started or resumed). */
 export interface RunSetup extends RunPosition {
@@ -125,14 +118,7 @@ export function setupRun(
         labels: [...new Set(data.items.map((i) => i.label).filter((l): l is string => l !== null))].sort(),
       },
     });
-  const batch = Math.min(config.batchSize, pairs.items.length);
-  const stepsPerEpoch = Math.max(1, Math.floor(pairs.items.length / batch));
-  const schedule: Schedule = {
-    batch,
-    stepsPerEpoch,
-    totalSteps: stepsPerEpoch * config.epochs,
-    warmupSteps: Math.round(config.warmupEpochs * stepsPerEpoch),
-  };
+  const schedule = runSchedule(pairs.items.length, config);
   const position = source.checkpoint
     ? restorePosition(db, modelId, source.checkpoint, layout, config.weightDecay)
     : startPosition(layout, source.initial ?? layout.init(config.seed), config.weightDecay);

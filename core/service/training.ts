@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
-import type { ApiHandlers, ModelSummary } from '../api/contract.ts';
+import type { ApiHandlers, ModelSummary, Results } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
-import { resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
+import { defaultTrainConfig, resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
+import { estimateDuration, trainingReadiness } from '../model/readiness.ts';
 import { readModelConfig } from '../model/stored.ts';
 import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
@@ -12,7 +13,10 @@ import type { ServiceContext } from './context.ts';
 import { indexPath } from './search/gallery.ts';
 import { embedWhenBehind } from './embedding.ts';
 
-export type TrainingApi = Pick<ApiHandlers, 'models' | 'modelHistory' | 'removeModel' | 'startTraining'>;
+export type TrainingApi = Pick<
+  ApiHandlers,
+  'models' | 'modelHistory' | 'removeModel' | 'startTraining' | 'trainingDefaults'
+>;
 
 /** The settings a startTraining call gives, over the defaults. */
 function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPartial<TrainConfig> {
@@ -28,6 +32,19 @@ function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPart
     };
   }
   return partial;
+}
+
+/** A configuration's settings under the names startTraining gives them. */
+function settingsOf(c: TrainConfig): Results['trainingDefaults']['settings'] {
+  return {
+    loss: c.loss.kind,
+    epochs: c.epochs,
+    batch: c.batchSize,
+    dim: c.model.dim,
+    imageSize: c.model.imageSize,
+    lr: c.lr,
+    seed: c.seed,
+  };
 }
 
 /** A run's status as the API shows it ('running' is 'training'). */
@@ -95,6 +112,18 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
       ctx.search.cache.invalidate();
       ctx.emit({ type: 'lab-changed' });
       return { modelId: p.modelId };
+    },
+
+    trainingDefaults: async (p) => {
+      const config = defaultTrainConfig();
+      const asked = { ...config, batchSize: p.batch ?? config.batchSize };
+      const readiness = trainingReadiness(db, asked);
+      return {
+        settings: settingsOf(config),
+        config: config as unknown as Record<string, unknown>,
+        readiness,
+        estimate: estimateDuration(db, asked, readiness.pairs),
+      };
     },
 
     startTraining: async (p) => {

@@ -102,3 +102,22 @@ export function truncateHistory(db: Db, id: number, step: number, epoch: number)
     );
   })();
 }
+
+/** A run's training speed in its last recorded epoch. */
+export interface MeasuredRate {
+  modelId: number;
+  samplesPerSec: number;
+}
+
+/** The training speed each run measured in its last recorded epoch, newest run first. */
+export function lastEpochRates(db: Db): MeasuredRate[] {
+  return db
+    .prepare(
+      `SELECT e.model_id AS modelId, e.samples_per_sec AS samplesPerSec
+       FROM model_epochs e
+       JOIN (SELECT model_id, MAX(epoch) AS epoch FROM model_epochs GROUP BY model_id) last
+         ON last.model_id = e.model_id AND last.epoch = e.epoch
+       ORDER BY e.model_id DESC`,
+    )
+    .all() as MeasuredRate[];
+}
