@@ -100,13 +100,13 @@ describe('nearlab train / models / embed / eval', () => {
       const off = data.store.offsets[i.row];
       return { data: data.store.data.slice(off, off + size * size * 3), size };
     });
-    const mine = model.embedImages(px);
+    const mine = await model.embedImages(px.map((pixels) => ({ pixels, bytes: null })));
     const stored = readEmbeddings(again.db, 1, 'image');
     first.forEach((item, k) => {
       const r = stored.rowOf.get(item.id)!;
       for (let j = 0; j < 8; j++) expect(mine[k * 8 + j]).toBeCloseTo(stored.data[r * 8 + j], 4);
     });
-    const texts = model.embedTexts(first.map((i) => i.captions[0].text));
+    const texts = await model.embedTexts(first.map((i) => i.captions[0].text));
     const storedCaps = readEmbeddings(again.db, 1, 'caption');
     first.forEach((item, k) => {
       const r = storedCaps.rowOf.get(item.captions[0].id)!;

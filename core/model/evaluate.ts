@@ -7,8 +7,11 @@ import type { BackendName } from './backend.ts';
 import { NO_AUGMENT, renderInput } from './augment.ts';
 import { loadLabData, type LabData, type LabItem } from './data.ts';
 import { crossModalRecall } from './metrics.ts';
+import { DEFAULT_MODEL, labelPrompt } from './config.ts';
 import { EvaluationDataError } from './errors.ts';
+import { loadQueryModel } from './load-query-model.ts';
 import { EmbeddingModel } from './model.ts';
+import type { QueryModel } from './query-model.ts';
 
 export interface EvalResult {
   modelId: number;
@@ -40,12 +43,12 @@ export interface EvalOptions {
 }
 
 /** Image and caption embeddings of the given items: stored ones, the missing ones computed now. */
-function itemVectors(
-  model: EmbeddingModel,
+async function itemVectors(
+  model: QueryModel,
   lab: Lab,
   data: LabData,
   items: LabItem[],
-): { images: Float32Array; captions: Float32Array; captionOwner: Int32Array } {
+): Promise<{ images: Float32Array; captions: Float32Array; captionOwner: Int32Array }> {
   const d = model.dim;
   const storedImg = readEmbeddings(lab.db, model.id, 'image');
   const storedCap = readEmbeddings(lab.db, model.id, 'caption');
@@ -61,9 +64,9 @@ function itemVectors(
       const row = items[k].row;
       const size = data.store.sizes[row];
       const off = data.store.offsets[row];
-      return { data: data.store.data.subarray(off, off + size * size * 3), size };
+      return { pixels: { data: data.store.data.subarray(off, off + size * size * 3), size }, bytes: null };
     });
-    const e = model.embedImages(px);
+    const e = await model.embedImages(px);
     missing.forEach((k, j) => images.set(e.subarray(j * d, (j + 1) * d), k * d));
   }
   const caps = items.flatMap((item, k) => item.captions.map((c) => ({ ...c, owner: k })));
@@ -75,7 +78,7 @@ function itemVectors(
     else captions.set(storedCap.data.subarray(r * d, (r + 1) * d), j * d);
   });
   if (missingCaps.length) {
-    const e = model.embedTexts(missingCaps.map((j) => caps[j].text));
+    const e = await model.embedTexts(missingCaps.map((j) => caps[j].text));
     missingCaps.forEach((j, m) => captions.set(e.subarray(m * d, (m + 1) * d), j * d));
   }
   return { images, captions, captionOwner: Int32Array.from(caps.map((c) => c.owner)) };
@@ -121,13 +124,13 @@ export async function evaluateModel(lab: Lab, modelId?: number | null, options: 
   const split = options.split ?? 'test';
   const k = options.k ?? 5;
   const id = resolveModelId(lab.db, modelId);
-  const model = await EmbeddingModel.load(lab, id, { prefer: options.prefer });
+  const model = await loadQueryModel(lab, id, { prefer: options.prefer });
   try {
     const data = options.data ?? loadLabData(lab.db);
     const items = data.items.filter((i) => i.split === split);
     if (items.length === 0) throw new EvaluationDataError(`the ${split} split of this lab is empty`);
     const d = model.dim;
-    const v = itemVectors(model, lab, data, items);
+    const v = await itemVectors(model, lab, data, items);
     const recall = crossModalRecall(v.images, items.length, v.captions, v.captionOwner, d);
     const result: EvalResult = {
       modelId: id,
@@ -143,7 +146,7 @@ export async function evaluateModel(lab: Lab, modelId?: number | null, options: 
     const train = data.items.filter((i) => i.split === 'train' && i.label !== null);
     const classes = [...new Set(data.items.map((i) => i.label).filter((l): l is string => l !== null))].sort();
     if (labelled.length > 0 && classes.length >= 2) {
-      const prompts = model.embedTexts(classes.map((c) => EmbeddingModel.prompt(c)));
+      const prompts = await model.embedTexts(classes.map((c) => labelPrompt(c)));
       const zs = buildZeroShotClasses(
         Object.fromEntries(classes.map((c, j) => [c, [prompts.subarray(j * d, (j + 1) * d)]])),
       );
@@ -155,12 +158,13 @@ export async function evaluateModel(lab: Lab, modelId?: number | null, options: 
       if (train.length > 0) {
         const queries = new Float32Array(labelled.length * d);
         labelled.forEach(({ i }, j) => queries.set(v.images.subarray(i * d, (i + 1) * d), j * d));
-        const gallery = itemVectors(model, lab, data, train).images;
+        const gallery = (await itemVectors(model, lab, data, train)).images;
         const queryLabels = labelled.map((x) => x.item.label!);
         const galleryLabels = train.map((t) => t.label!);
         result.knnAccuracy = knnAccuracy(gallery, galleryLabels, queries, queryLabels, d, k);
         if (options.baseline) {
-          const s = model.imageSize;
+          // The model's own input size when it has one (trained from scratch), else the default.
+          const s = model instanceof EmbeddingModel ? model.imageSize : DEFAULT_MODEL.imageSize;
           const per = s * s * 3;
           result.rawPixelKnnAccuracy = knnAccuracy(
             rawPixels(data, train, s),

@@ -5,6 +5,7 @@ import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
 import { labelPrompt, type TrainConfig } from './config.ts';
 import { modelLayout } from './layout.ts';
 import { Replica } from './replica.ts';
+import type { QueryImage, QueryModel } from './query-model.ts';
 import { readStoredModel } from './stored.ts';
 import { encodeAll, Tokenizer } from './tokenizer.ts';
 
@@ -15,10 +16,13 @@ export interface ImagePixels {
 }
 
 /**
- * A trained model loaded for inference in the calling thread: unit-length image and text
- * embeddings in the same space, and the logit scale for zero-shot probabilities.
+ * A model trained here, loaded for inference in the calling thread: image and text embeddings in the same space,
+ * and the logit scale for zero-shot probabilities.
  */
-export class EmbeddingModel {
+export class EmbeddingModel implements QueryModel {
+  readonly kind = 'trained';
+  readonly hasText = true;
+
   private constructor(
     readonly id: number,
     readonly config: TrainConfig,
@@ -58,8 +62,13 @@ export class EmbeddingModel {
     return Math.exp(this.logitScale);
   }
 
+  /** Embeddings of images, row-major [n × dim], from their stored pixels. */
+  async embedImages(images: readonly QueryImage[]): Promise<Float32Array> {
+    return this.embedPixels(images.map((i) => i.pixels));
+  }
+
   /** Embeddings of images given as stored pixels, row-major [n × dim]. */
-  embedImages(images: readonly ImagePixels[]): Float32Array {
+  embedPixels(images: readonly ImagePixels[]): Float32Array {
     const s = this.imageSize;
     const per = s * s * 3;
     const input = new Float32Array(images.length * per);
@@ -72,7 +81,7 @@ export class EmbeddingModel {
   }
 
   /** Embeddings of texts, row-major [n × dim]. */
-  embedTexts(texts: readonly string[]): Float32Array {
+  async embedTexts(texts: readonly string[]): Promise<Float32Array> {
     return this.replica.embedTexts(encodeAll(this.tokenizer, texts));
   }
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createModel, ModelNotFoundError } from '../store/models.ts';
 import { createFixtureLab } from '../store/testing/fixture-lab.ts';
 import { defaultTrainConfig } from './config.ts';
-import { readModelConfig, readStoredModel, StoredModelError } from './stored.ts';
+import {
+  NotTrainedModelError,
+  parseStoredConfig,
+  readModelConfig,
+  readModelKind,
+  readStoredModel,
+  StoredModelError,
+} from './stored.ts';
 import { Tokenizer } from './tokenizer.ts';
 
 describe('stored models', () => {
@@ -39,6 +46,27 @@ describe('stored models', () => {
     expect(() => readStoredModel(lab.db, badTokenizer)).toThrow(
       `model ${badTokenizer}: its stored tokenizer cannot be read (words: `,
     );
+    lab.close();
+  });
+
+  it('reads each kind of model by its kind: absent is trained, backbone features name their backbone', () => {
+    const lab = createFixtureLab({ perPair: 1 });
+    const trained = createModel(lab.db, { ...model, config, tokenizer });
+    const backbone = createModel(lab.db, { ...model, config: { kind: 'backbone', backbone: 'tiny' }, tokenizer: {} });
+    expect(readModelKind(lab.db, trained)).toBe('trained');
+    expect(readModelKind(lab.db, backbone)).toBe('backbone');
+    expect(parseStoredConfig({ ...config, kind: 'trained' }, trained)).toEqual({ kind: 'trained', config });
+    expect(parseStoredConfig({ kind: 'backbone', backbone: 'tiny' }, backbone)).toEqual({
+      kind: 'backbone',
+      config: { kind: 'backbone', backbone: 'tiny' },
+    });
+    expect(() => parseStoredConfig({ kind: 'backbone' }, backbone)).toThrow(
+      `model ${backbone}: its stored configuration cannot be read (backbone: `,
+    );
+    expect(() => parseStoredConfig({ kind: 'hologram' }, 9)).toThrow('model 9: its stored configuration');
+    // What only a training run has (its configuration, to resume or warm-start from) is refused by name.
+    expect(() => readStoredModel(lab.db, backbone)).toThrow(NotTrainedModelError);
+    expect(() => readModelConfig(lab.db, backbone)).toThrow(`model ${backbone} is backbone features`);
     lab.close();
   });
 });

@@ -64,6 +64,7 @@ export async function classifyZeroShot(
   o: ZeroShotOptions,
 ): Promise<Results['classify']> {
   const modelId = ctx.cache.modelId(o.modelId);
+  ctx.cache.requireText(modelId);
   const query = await ctx.encoder.image(modelId, image);
   const model = await ctx.cache.model(modelId);
   const templates = o.templates ?? ZERO_SHOT_TEMPLATES;
@@ -72,7 +73,7 @@ export async function classifyZeroShot(
   const prompts: Record<string, Float32Array[]> = {};
   for (const label of labels) {
     const texts = asSearchError(() => templates.map((t) => fillTemplate(t, label)));
-    const v = model.embedTexts(texts);
+    const v = await model.embedTexts(texts);
     prompts[label] = texts.map((_, i) => v.slice(i * model.dim, (i + 1) * model.dim));
   }
   const r = zeroShot(query, buildZeroShotClasses(prompts), model.scale);

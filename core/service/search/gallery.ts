@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
-import type { EmbeddingModel } from '../../model/model.ts';
+import { NoTextTowerError, type QueryModel } from '../../model/query-model.ts';
+import { readModelKind } from '../../model/stored.ts';
 import { allCaptions } from '../../store/captions.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
@@ -35,7 +36,7 @@ export function indexPath(lab: Lab, modelId: number, kind: GalleryKind): string 
  * training or embedding changes what is stored).
  */
 export class GalleryCache {
-  private readonly models = new Map<number, Promise<EmbeddingModel>>();
+  private readonly models = new Map<number, Promise<QueryModel>>();
   private readonly galleries = new Map<string, Gallery>();
   private readonly pairScores = new Map<number, Float32Array>();
 
@@ -57,11 +58,16 @@ export class GalleryCache {
     return asSearchError(() => resolveModelId(this.lab.db, id));
   }
 
-  model(id: number): Promise<EmbeddingModel> {
+  /** Throws NoTextTowerError when model `id` has no text tower (backbone features), before anything is loaded. */
+  requireText(id: number): void {
+    if (readModelKind(this.lab.db, id) === 'backbone') throw new NoTextTowerError(id);
+  }
+
+  model(id: number): Promise<QueryModel> {
     let m = this.models.get(id);
     if (!m) {
-      // TF.js loads with the first model, not with the service.
-      m = import('../../model/model.ts').then(({ EmbeddingModel }) => EmbeddingModel.load(this.lab, id));
+      // TF.js (or a backbone, or onnxruntime) loads with the first model, not with the service.
+      m = import('../../model/load-query-model.ts').then(({ loadQueryModel }) => loadQueryModel(this.lab, id));
       m.catch(() => this.models.delete(id));
       this.models.set(id, m);
     }
@@ -72,6 +78,7 @@ export class GalleryCache {
     const key = `${modelId}:${kind}`;
     let g = this.galleries.get(key);
     if (!g) {
+      if (kind === 'caption') this.requireText(modelId);
       const emb = readEmbeddings(this.lab.db, modelId, kind);
       if (emb.ids.length === 0) {
         throw new SearchError(

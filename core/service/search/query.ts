@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import type { IMAGE, QUERY } from '../../api/contract.ts';
 import { combineQuery, normaliseVector, parseQuery } from '../../knn/index.ts';
-import type { ImagePixels } from '../../model/model.ts';
+import type { QueryImage } from '../../model/query-model.ts';
 import { itemIdByPath } from '../../store/items.ts';
 import { itemPixelsReader } from '../../store/pixels.ts';
 import { readRegularFile } from '../../util/regular-file.ts';
 import { UserError } from '../../util/user-error.ts';
+import { originalFile } from '../media.ts';
 import { asSearchError, SearchError } from './errors.ts';
 import type { GalleryCache } from './gallery.ts';
 
@@ -29,11 +30,18 @@ export class QueryEncoder {
     return this.cache.lab.db;
   }
 
-  private async pixelsOf(ref: ImageRef): Promise<ImagePixels> {
+  /** A lab item's original file, when it is still there and readable (models that read originals use it). */
+  private async originalBytes(itemId: number): Promise<Buffer | null> {
+    const path = await originalFile(this.db, itemId);
+    return path ? readRegularFile(path, { maxBytes: MAX_IMAGE_FILE_BYTES }).catch(() => null) : null;
+  }
+
+  /** The stored model-input pixels of an image and, when known, its original bytes. */
+  private async imageOf(ref: ImageRef): Promise<QueryImage> {
     if ('itemId' in ref) {
       const px = itemPixelsReader(this.db)(ref.itemId);
       if (!px) throw new SearchError(`no item ${ref.itemId} in this lab`);
-      return px;
+      return { pixels: px, bytes: await this.originalBytes(ref.itemId) };
     }
     let bytes: Buffer;
     if ('file' in ref) {
@@ -47,7 +55,7 @@ export class QueryEncoder {
     const { decodeImage, PIXEL_SIZE } = await import('../../data/decode.ts'); // sharp loads on first use
     try {
       const d = await decodeImage(bytes);
-      return { size: PIXEL_SIZE, data: d.pixels };
+      return { pixels: { size: PIXEL_SIZE, data: d.pixels }, bytes };
     } catch (e) {
       const name = 'file' in ref ? ref.file : (ref.name ?? 'the image');
       throw new SearchError(`${name}: ${(e as Error).message}`);
@@ -62,14 +70,16 @@ export class QueryEncoder {
       if (row !== undefined) return g.emb.data.slice(row * g.emb.dim, (row + 1) * g.emb.dim);
     }
     // The image first: a file that cannot be read is refused before a model is loaded for it.
-    const pixels = await this.pixelsOf(ref);
+    const image = await this.imageOf(ref);
     const model = await this.cache.model(modelId);
-    return normaliseVector(model.embedImages([pixels]));
+    return normaliseVector(await model.embedImages([image]));
   }
 
+  /** A text's unit vector; NoTextTowerError (before any model loads) when the model has no text tower. */
   async text(modelId: number, text: string): Promise<Float32Array> {
+    this.cache.requireText(modelId);
     const model = await this.cache.model(modelId);
-    return normaliseVector(model.embedTexts([text]));
+    return normaliseVector(await model.embedTexts([text]));
   }
 
   async query(modelId: number, q: Query): Promise<Float32Array> {
