@@ -1,3 +1,4 @@
+import { itemsEditedByHand } from './item-edit-log.ts';
 import type { Db } from './lab.ts';
 
 export type CaptionSource = 'sidecar' | 'captions-file' | 'filename';
@@ -14,7 +15,8 @@ export function liveItemsOfRoot(db: Db, rootId: number): Set<number> {
 
 /**
  * Makes the captions of `source` on the items in `scope` exactly `desired`. Unchanged captions keep
- * their ids (embeddings refer to them); only added and removed ones are touched.
+ * their ids (embeddings refer to them); only added and removed ones are touched. Items whose captions a user
+ * edited by hand (item-edits.ts) keep them as the user left them.
  */
 export function syncCaptions(
   db: Db,
@@ -30,7 +32,9 @@ export function syncCaptions(
   let added = 0;
   let removed = 0;
   db.transaction(() => {
+    const byHand = itemsEditedByHand(db, 'caption');
     for (const itemId of scope) {
+      if (byHand.has(itemId)) continue;
       const want = new Set(desired.get(itemId) ?? []);
       for (const row of existing.all(itemId, source)) {
         if (want.has(row.text)) want.delete(row.text);
@@ -48,7 +52,10 @@ export function syncCaptions(
   return { added, removed };
 }
 
-/** Sets the label of every item in `desired`; removes labels of `source` from other items in `scope`. */
+/**
+ * Sets the label of every item in `desired`; removes labels of `source` from other items in `scope`. Items whose
+ * label a user set or cleared by hand keep it.
+ */
 export function syncLabels(
   db: Db,
   source: LabelSource,
@@ -65,7 +72,9 @@ export function syncLabels(
   let set = 0;
   let removed = 0;
   db.transaction(() => {
+    const byHand = itemsEditedByHand(db, 'label');
     for (const itemId of scope) {
+      if (byHand.has(itemId)) continue;
       const want = desired.get(itemId);
       const have = current.get(itemId);
       if (want) {

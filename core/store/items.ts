@@ -67,8 +67,8 @@ export function listItems(db: Db, q: ItemQuery): { total: number; items: ItemSum
   return { total, items: rows.map(toSummary) };
 }
 
-/** An item with its image's facts and the other live items of identical content, or null. */
-export function itemDetail(db: Db, id: number): ItemDetail | null {
+/** An item with its image's facts and the other live items of identical content, or null (history aside). */
+export function itemDetail(db: Db, id: number): Omit<ItemDetail, 'history'> | null {
   const row = db
     .prepare(`SELECT ${SUMMARY_COLUMNS}, im.format, im.bytes, im.hash, i.image_id FROM ${SUMMARY_FROM} WHERE i.id = ?`)
     .get(id) as (SummaryRow & { format: string; bytes: number; hash: string; image_id: number }) | undefined;
