@@ -100,6 +100,11 @@ export const params = {
       target: z.enum(['image', 'caption']).default('image'),
       modelId: id.optional(),
       filters: FILTERS.default({}),
+      /**
+       * Text queries: 'hybrid' fuses the embedding ranking with the captions' keyword matches (reciprocal rank
+       * fusion), 'embedding' ranks by the embedding alone. Image and expression queries always use the embedding.
+       */
+      mode: z.enum(['hybrid', 'embedding']).default('hybrid'),
     })
     .strict(),
   classify: z
@@ -347,8 +352,15 @@ export interface SearchHit {
   /** Cosine similarity in the model's joint space (higher is closer). */
   score: number;
   label: string | null;
-  /** The matching caption, for image→text. */
+  /** The matching caption: the caption found, for image→text; the caption whose words matched, for a keyword match. */
   caption?: string;
+  /**
+   * Text queries: the hit's rank (from 1) among the caption keyword matches, null when none of its captions has a
+   * word of the query (or in 'embedding' mode).
+   */
+  keywordRank?: number | null;
+  /** Text queries: the words of `caption` (as written in it) that match words of the query, to highlight. */
+  matched?: string[];
 }
 
 export interface Neighbour {

@@ -24,7 +24,9 @@ export function neighbourHandlers(ctx: ServiceContext): NeighboursApi {
   const s = ctx.search;
   return {
     search: (p) =>
-      guard(() => search(s, p.query, { k: p.k, target: p.target, modelId: p.modelId, filters: p.filters })),
+      guard(() =>
+        search(s, p.query, { k: p.k, target: p.target, modelId: p.modelId, filters: p.filters, mode: p.mode }),
+      ),
     classify: (p) => {
       const m = p.method;
       return guard(() =>

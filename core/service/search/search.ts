@@ -1,11 +1,12 @@
 import type { FILTERS, Results, SearchHit } from '../../api/contract.ts';
 import type { z } from 'zod';
-import { topK } from '../../knn/index.ts';
+import { distance, row, topK } from '../../knn/index.ts';
 import { allCaptions, type CaptionRow } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
 import type { Db } from '../../store/lab.ts';
 import type { SearchContext } from './context.ts';
 import type { GalleryKind } from './gallery.ts';
+import { FUSION_DEPTH, fuseWithKeywords, type FusedHit } from './hybrid.ts';
 import type { Query } from './query.ts';
 
 export type Filters = z.output<typeof FILTERS>;
@@ -18,6 +19,8 @@ export interface SearchOptions {
   target?: GalleryKind;
   modelId?: number;
   filters?: Filters;
+  /** Text queries: fuse caption keyword matches into the ranking ('hybrid', the default) or not ('embedding'). */
+  mode?: 'hybrid' | 'embedding';
 }
 
 /** 1 for gallery rows whose item passes the filters, 0 otherwise; undefined when nothing is filtered. */
@@ -43,7 +46,9 @@ export function filterMask(
 /**
  * The k nearest images (target 'image') or captions ('caption') of a query, by cosine similarity. A lab item used as
  * the query is left out of image results (it would always come first). The answer says when even the best result
- * is a weak match: it fits the query less well than most of the lab's captions fit their own images.
+ * is a weak match: it fits the query less well than most of the lab's captions fit their own images. A text query
+ * in hybrid mode also ranks the captions holding its words (fuseWithKeywords), and a caption holding every one of
+ * them is never a weak match.
  */
 export async function search(ctx: SearchContext, q: Query, options: SearchOptions): Promise<Results['search']> {
   const db = ctx.lab.db;
@@ -60,24 +65,48 @@ export async function search(ctx: SearchContext, q: Query, options: SearchOption
     filter ??= new Uint8Array(g.emb.ids.length).fill(1);
     filter[g.emb.rowOf.get(self)!] = 0;
   }
-  const result = topK(vector, g.m, Math.min(options.k, g.m.rows), { metric: 'cosine', filter });
-  const rows = Array.from(result.indices).filter((r) => r >= 0);
+  const text = 'text' in q ? q.text : null;
+  const hybrid = text !== null && options.mode !== 'embedding';
+  const depth = hybrid ? Math.max(options.k, FUSION_DEPTH) : options.k;
+  const result = topK(vector, g.m, Math.min(depth, g.m.rows), { metric: 'cosine', filter });
+  const ranking = Array.from(result.indices)
+    .filter((r) => r >= 0)
+    .map((r) => g.emb.ids[r]);
+  const cosine = new Map(ranking.map((id, i) => [id, 1 - result.distances[i]]));
+  const scoreOf = (id: number) => cosine.get(id) ?? 1 - distance(vector, row(g.m, g.emb.rowOf.get(id)!), 'cosine');
+  let fused: FusedHit[] = ranking.map((id) => ({ id, keywordRank: null, keyword: null }));
+  let exactMatch = false;
+  if (hybrid) {
+    ({ hits: fused, exactMatch } = fuseWithKeywords(db, text, ranking, {
+      k: options.k,
+      target,
+      filters: options.filters ?? {},
+      inGallery: (id) => g.emb.rowOf.has(id),
+    }));
+  }
   const info = itemInfos(
     db,
-    rows.map((r) => itemOf(g.emb.ids[r])),
+    fused.map((h) => itemOf(h.id)),
   );
-  const results = rows.map((r, i) => {
-    const it = info.get(itemOf(g.emb.ids[r]))!;
-    const hit: SearchHit = { itemId: it.id, path: it.path, score: 1 - result.distances[i], label: it.label };
-    if (captions) hit.caption = captions.get(g.emb.ids[r])!.text;
+  const results = fused.map((h) => {
+    const it = info.get(itemOf(h.id))!;
+    const hit: SearchHit = { itemId: it.id, path: it.path, score: scoreOf(h.id), label: it.label };
+    if (captions) hit.caption = captions.get(h.id)!.text;
+    else if (h.keyword) hit.caption = h.keyword.caption;
+    if (text !== null) {
+      hit.keywordRank = h.keywordRank;
+      hit.matched = h.keyword?.matched ?? [];
+    }
     return hit;
   });
   const weakBelow = weakMatchThreshold(ctx, modelId);
+  // The embedding's own best match decides, not a keyword match fused above it.
+  const best = ranking.length > 0 ? cosine.get(ranking[0])! : null;
   return {
     modelId,
     results,
     weakBelow,
-    weakMatch: weakBelow !== null && results.length > 0 && results[0].score < weakBelow,
+    weakMatch: weakBelow !== null && best !== null && best < weakBelow && !exactMatch,
   };
 }
 

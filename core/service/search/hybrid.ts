@@ -1,0 +1,47 @@
+import { keywordMatches, type KeywordFilters, type KeywordMatch } from '../../store/caption-search.ts';
+import type { Db } from '../../store/lab.ts';
+import { reciprocalRankFusion } from './fusion.ts';
+import type { GalleryKind } from './gallery.ts';
+
+/** Each ranking brings at least this many of its best hits to the fusion (k of them when more are asked for). */
+export const FUSION_DEPTH = 100;
+
+/** A result of a hybrid search: a gallery id (an item, or a caption for image→text) and its keyword match. */
+export interface FusedHit {
+  id: number;
+  /** Rank (from 1) among the keyword matches the gallery holds, or null. */
+  keywordRank: number | null;
+  keyword: KeywordMatch | null;
+}
+
+export interface HybridOptions {
+  k: number;
+  target: GalleryKind;
+  filters: KeywordFilters;
+  /** Whether the model's gallery holds an id (items or captions it has no embedding of cannot be scored). */
+  inGallery: (id: number) => boolean;
+}
+
+/**
+ * The k best of a text query's embedding ranking (gallery ids, best first) and its captions' keyword matches
+ * under the same filters, fused by reciprocal rank. `exactMatch`: some caption holds every word of the query.
+ */
+export function fuseWithKeywords(
+  db: Db,
+  text: string,
+  embeddingIds: readonly number[],
+  options: HybridOptions,
+): { hits: FusedHit[]; exactMatch: boolean } {
+  const idOf = (m: KeywordMatch) => (options.target === 'caption' ? m.captionId : m.itemId);
+  const keyword = keywordMatches(db, text, {
+    limit: Math.max(options.k, FUSION_DEPTH),
+    filters: options.filters,
+    per: options.target === 'caption' ? 'caption' : 'item',
+  }).filter((m) => options.inGallery(idOf(m)));
+  const byId = new Map(keyword.map((m) => [idOf(m), m]));
+  const fused = reciprocalRankFusion([embeddingIds, keyword.map(idOf)]).slice(0, options.k);
+  return {
+    hits: fused.map((f) => ({ id: f.id, keywordRank: f.ranks[1], keyword: byId.get(f.id) ?? null })),
+    exactMatch: keyword.some((m) => m.allWords),
+  };
+}
