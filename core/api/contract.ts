@@ -45,6 +45,25 @@ export const params = {
     .strict(),
   item: z.object({ id }).strict(),
   importProblems: z.object({ limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+  /**
+   * Changes an item by hand (kept in its history, see itemHistory): its split, its label (a category name, a number
+   * for a regression lab, or null for none) and its captions (the full new list). What is left out stays as it is.
+   */
+  editItem: z
+    .object({
+      id,
+      split: SPLIT.optional(),
+      label: z.union([z.string().trim().min(1).max(1000), z.number().finite(), z.null()]).optional(),
+      captions: z.array(z.string().trim().min(1).max(10_000)).max(1000).optional(),
+    })
+    .strict(),
+  /** Takes items out of the lab (their files stay on disk; a later import of their folder brings them back). */
+  removeItems: z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
+  /** Takes an imported folder and all its items out of the lab (files stay on disk; importing it again restores it). */
+  removeFolder: z.object({ root: z.string().min(1).max(4096) }).strict(),
+  itemHistory: z.object({ id }).strict(),
+  /** Reverts the item's latest change that is not undone yet (one save: all the fields it changed). */
+  undoItemEdit: z.object({ id }).strict(),
   startImport: z
     .object({
       folder: z.string().min(1).max(4096),
@@ -184,6 +203,22 @@ export interface ItemDetail extends ItemSummary {
   hash: string;
   /** Other items with identical content. */
   duplicates: { id: number; path: string }[];
+  /** What users changed on the item by hand, oldest first. */
+  history: ItemEdit[];
+}
+
+/** One field of an item a user changed by hand, or the item's removal. */
+export interface ItemEdit {
+  id: number;
+  /** The fields one save changed share a change number: an undo reverts the item's latest change whole. */
+  change: number;
+  at: string;
+  field: 'caption' | 'label' | 'split' | 'removed';
+  /** A caption's text, a label's name or number, a split; null for none. For 'removed': the item's path. */
+  before: string | number | null;
+  after: string | number | null;
+  /** When the edit was undone, or null. */
+  undoneAt: string | null;
 }
 
 export interface ProblemSummary {
@@ -215,6 +250,13 @@ export interface Results extends TheoryResults {
   listItems: { total: number; items: ItemSummary[] };
   item: ItemDetail;
   importProblems: { problems: ProblemSummary[]; total: number };
+  editItem: ItemDetail;
+  removeItems: { removed: number };
+  /** The folder as the lab names it (resolved) and the number of its items removed. */
+  removeFolder: { root: string; removed: number };
+  itemHistory: { entries: ItemEdit[] };
+  /** The edits reverted (empty when there was nothing left to undo) and the item as it is now. */
+  undoItemEdit: { undone: ItemEdit[]; item: ItemDetail };
   startImport: { jobId: string };
   sampleFolder: { path: string; exists: boolean };
   jobs: { jobs: JobState[] };

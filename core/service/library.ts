@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiHandlers } from '../api/contract.ts';
-import { ApiError } from '../api/rpc.ts';
 import { labInfo } from '../store/info.ts';
-import { itemDetail, listItems } from '../store/items.ts';
+import { listItems } from '../store/items.ts';
 import { latestImportProblems } from '../store/problems.ts';
 import type { ServiceContext } from './context.ts';
 import { embedWhenBehind } from './embedding.ts';
+import { fullItemDetail } from './item-edits.ts';
 
 /** resources/sample; the packaged app sets NEARLAB_SAMPLE_DIR to its unpacked copy. */
 export const SAMPLE_FOLDER =
@@ -24,11 +24,7 @@ export function libraryHandlers(ctx: ServiceContext): LibraryApi {
   return {
     info: async () => ({ lab: ctx.lab.path, ...labInfo(db) }),
     listItems: async (p) => listItems(db, p),
-    item: async (p) => {
-      const detail = itemDetail(db, p.id);
-      if (!detail) throw new ApiError('not-found', `no item ${p.id} in this lab`);
-      return detail;
-    },
+    item: async (p) => fullItemDetail(db, p.id),
     importProblems: async (p) => latestImportProblems(db, p.limit),
     startImport: async (p) => {
       const folder = resolve(p.folder);

@@ -5,6 +5,7 @@ import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 import { embeddingHandlers } from './embedding.ts';
+import { itemEditHandlers } from './item-edits.ts';
 import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
 import { originalFile } from './media.ts';
@@ -43,6 +44,7 @@ export class NearlabService {
     this.theory = new TheoryService(lab, (limit) => latestImageEmbeddings(lab, limit), options.theoryWorkers);
     this.api = {
       ...libraryHandlers(ctx),
+      ...itemEditHandlers(ctx),
       ...trainingHandlers(ctx),
       ...embeddingHandlers(ctx),
       ...neighbourHandlers(ctx),

@@ -17,7 +17,8 @@ import { besideLabError, LabAccessError, sqliteCode } from './access-errors.ts';
  */
 
 export interface JobDescription {
-  kind: JobKind;
+  /** 'remove': taking items or a folder out of the lab (nearlab items remove), which no job may see happen. */
+  kind: JobKind | 'remove';
   /** What the job does, as a phrase that follows "waiting for": "the import of /photos". */
   title: string;
 }
