@@ -94,7 +94,10 @@ export const params = {
       imageSize: z.number().int().min(16).max(96).optional(),
       lr: z.number().positive().max(1).optional(),
       seed: z.number().int().min(0).optional(),
-      /** Continue a cancelled or interrupted run from its last checkpoint. */
+      /**
+       * Continue a cancelled or interrupted run from its last checkpoint, or a finished one from its final weights
+       * up to `epochs` epochs in total (its embeddings are made again at the end).
+       */
       resumeModelId: id.optional(),
     })
     .strict(),

@@ -35,19 +35,25 @@ function sharedParams(layout: ParamLayout): Float32Array {
   return new Float32Array(new SharedArrayBuffer(layout.total * 4));
 }
 
-/** A new run at step 0 from the given weights. */
-export function startPosition(layout: ParamLayout, weights: Float32Array, weightDecay: number): RunPosition {
+/** Where a run starts from weights without a checkpoint: step 0, or where a finished run it continues stopped. */
+export type StartAt = Pick<RunState, 'epoch' | 'step' | 'seconds'>;
+
+/** A run at the start of epoch `at.epoch` (default 0) from the given weights, with new optimizer moments. */
+export function startPosition(
+  layout: ParamLayout,
+  weights: Float32Array,
+  weightDecay: number,
+  at: StartAt = { epoch: 0, step: 0, seconds: 0 },
+): RunPosition {
   const params = sharedParams(layout);
   params.set(weights);
   const state: RunState = {
-    epoch: 0,
+    ...at,
     stepInEpoch: 0,
-    step: 0,
     adamT: 0,
     epochLossSum: 0,
     epochSteps: 0,
     epochSeconds: 0,
-    seconds: 0,
   };
   return { state, params, optimizer: new AdamW(layout, { weightDecay }) };
 }

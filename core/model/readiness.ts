@@ -4,7 +4,7 @@ import { hasTrainText, tooFewPairs } from './batch.ts';
 import type { TrainConfig } from './config.ts';
 import { loadLabItems } from './data.ts';
 import { runSchedule } from './schedule.ts';
-import { readModelConfig, StoredModelError } from './stored.ts';
+import { NotTrainedModelError, readModelConfig, StoredModelError } from './stored.ts';
 
 /** Something about the lab's data that stops a run ('error') or makes it learn less than it could ('warning'). */
 export interface ReadinessProblem {
@@ -89,8 +89,8 @@ export function estimateDuration(db: Db, config: TrainConfig, pairs: number): Du
     try {
       measured = readModelConfig(db, rate.modelId);
     } catch (e) {
-      // A run stored by another version: its speed says nothing about this one.
-      if (e instanceof StoredModelError) continue;
+      // A run stored by another version, or a model not trained here: no speed to go by.
+      if (e instanceof StoredModelError || e instanceof NotTrainedModelError) continue;
       throw e;
     }
     if (!sameShape(measured, config)) continue;

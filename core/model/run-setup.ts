@@ -1,17 +1,17 @@
 import { latestCheckpoint, type Checkpoint } from '../store/checkpoints.ts';
 import type { Db } from '../store/lab.ts';
-import { truncateHistory } from '../store/history.ts';
+import { modelEpochs, truncateHistory } from '../store/history.ts';
 import { claimModel, createModel, finishModel, modelWeights } from '../store/models.ts';
 import type { BackendName } from './backend.ts';
 import { TrainingPairs, trainTexts } from './batch.ts';
-import { restorePosition, startPosition, type RunPosition } from './checkpoint.ts';
+import { restorePosition, startPosition, type RunPosition, type StartAt } from './checkpoint.ts';
 import { ConfigError, labelPrompt, resolveConfig, type DeepPartial, type TrainConfig } from './config.ts';
 import { modelLayout } from './layout.ts';
 import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
 import type { ParamLayout } from './params.ts';
 import { runSchedule, type Schedule } from './schedule.ts';
-import { readStoredModel } from './stored.ts';
+import { readStoredModel, type StoredModel } from './stored.ts';
 import { Tokenizer } from './tokenizer.ts';
 
 /** A run ready to train: its model row, settings, data and position (new, warm-started or resumed). */
@@ -32,26 +32,62 @@ interface RunSource {
   /** The model resumed; null when a new one is to be created. */
   modelId: number | null;
   checkpoint: Checkpoint | null;
-  /** Initial weights of a warm start. */
+  /** Initial weights of a warm start, or a finished run's final weights. */
   initial: Float32Array | null;
+  /** Where a finished run continued for more epochs stopped (without a checkpoint, a run starts at 0). */
+  at?: StartAt;
+  /** The stored configuration changed (more epochs): the model row is to be updated when it is claimed. */
+  reconfigured: boolean;
 }
 
 /**
- * A stopped run, claimed by this process: from its last checkpoint, or from the start with the same settings and
- * tokenizer when it stopped before its first one (the steps it recorded before are forgotten, as it redoes them).
+ * A finished run continued for more epochs: from its final weights (a finished run keeps no checkpoint) with new
+ * optimizer moments, at the step and epoch it stopped, its history kept and appended to.
  */
-function resumeSource(db: Db, id: number): RunSource {
+function continueSource(db: Db, rec: StoredModel, config: TrainConfig): RunSource {
+  const seconds = modelEpochs(db, rec.id).reduce((s, e) => s + e.seconds, 0);
+  return {
+    config,
+    tokenizer: Tokenizer.fromSpec(rec.tokenizer),
+    modelId: rec.id,
+    checkpoint: null,
+    initial: modelWeights(db, rec.id),
+    at: { epoch: rec.epochsDone, step: rec.stepsDone, seconds },
+    reconfigured: true,
+  };
+}
+
+/**
+ * A stopped run: from its last checkpoint, or from the start with the same settings and tokenizer when it stopped
+ * before its first one (the steps it recorded before are forgotten, as it redoes them). With `epochs`, it trains up
+ * to that many epochs in total; a finished run needs `epochs` and continues from its final weights.
+ */
+function resumeSource(db: Db, id: number, epochs: number | undefined): RunSource {
   const rec = readStoredModel(db, id);
-  if (rec.status === 'done') throw new ConfigError(`model ${rec.id} already finished training`);
+  const trained = `${rec.epochsDone} epoch${rec.epochsDone === 1 ? '' : 's'}`;
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > rec.epochsDone)) {
+    throw new ConfigError(
+      `model ${rec.id} has trained ${trained}; to continue it, ask for more than ${rec.epochsDone} in total`,
+    );
+  }
+  const config = epochs === undefined ? rec.config : { ...rec.config, epochs };
+  if (rec.status === 'done') {
+    if (epochs === undefined) {
+      throw new ConfigError(
+        `model ${rec.id} already finished training its ${trained}; to continue it, ask for more epochs in total (e.g. --epochs ${rec.epochsDone + 10})`,
+      );
+    }
+    return continueSource(db, rec, config);
+  }
   const checkpoint = latestCheckpoint(db, rec.id);
   if (!checkpoint) truncateHistory(db, rec.id, 0, 0);
-  claimModel(db, rec.id);
   return {
-    config: rec.config,
+    config,
     tokenizer: Tokenizer.fromSpec(rec.tokenizer),
     modelId: rec.id,
     checkpoint,
     initial: checkpoint || rec.config.initFrom === null ? null : modelWeights(db, rec.config.initFrom),
+    reconfigured: epochs !== undefined,
   };
 }
 
@@ -75,8 +111,10 @@ function buildTokenizer(data: LabData, config: TrainConfig): Tokenizer {
 /** A new run from the user's settings; a warm start takes its source model's tokenizer and weights. */
 function newSource(db: Db, partial: DeepPartial<TrainConfig>, data: LabData): RunSource {
   const config = resolveConfig(partial);
-  if (config.initFrom === null)
-    return { config, tokenizer: buildTokenizer(data, config), modelId: null, checkpoint: null, initial: null };
+  if (config.initFrom === null) {
+    const tokenizer = buildTokenizer(data, config);
+    return { config, tokenizer, modelId: null, checkpoint: null, initial: null, reconfigured: false };
+  }
   const src = readStoredModel(db, config.initFrom);
   if (JSON.stringify(src.config.model) !== JSON.stringify(config.model)) {
     throw new ConfigError(`model ${src.id} has a different architecture; a warm start needs the same sizes`);
@@ -87,12 +125,14 @@ function newSource(db: Db, partial: DeepPartial<TrainConfig>, data: LabData): Ru
     modelId: null,
     checkpoint: null,
     initial: modelWeights(db, src.id),
+    reconfigured: false,
   };
 }
 
 /**
- * Loads the lab's data and sets up a run: model `resume` from its checkpoint, or a new model (created in the lab
- * once its training pairs check out) from the default settings under `partial`.
+ * Loads the lab's data and sets up a run: model `resume` from its checkpoint (or a finished one for more epochs),
+ * claimed by this process, or a new model from the default settings under `partial`; either once its training
+ * pairs check out. A resumed run takes only `partial.epochs`: the epochs to train in total.
  */
 export function setupRun(
   db: Db,
@@ -101,9 +141,10 @@ export function setupRun(
   backend: string,
 ): RunSetup {
   const data = loadLabData(db);
-  const source = resume !== undefined ? resumeSource(db, resume) : newSource(db, partial, data);
+  const source = resume !== undefined ? resumeSource(db, resume, partial.epochs) : newSource(db, partial, data);
   const { config, tokenizer } = source;
   const pairs = new TrainingPairs(data, config, tokenizer);
+  if (source.modelId !== null) claimModel(db, source.modelId, source.reconfigured ? config : undefined);
   const layout = modelLayout(config.model, tokenizer.vocabSize);
   const modelId =
     source.modelId ??
@@ -121,7 +162,7 @@ export function setupRun(
   const schedule = runSchedule(pairs.items.length, config);
   const position = source.checkpoint
     ? restorePosition(db, modelId, source.checkpoint, layout, config.weightDecay)
-    : startPosition(layout, source.initial ?? layout.init(config.seed), config.weightDecay);
+    : startPosition(layout, source.initial ?? layout.init(config.seed), config.weightDecay, source.at);
   return { ...position, modelId, config, tokenizer, data, pairs, layout, schedule };
 }
 

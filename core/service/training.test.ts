@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Results } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
 import { defaultTrainConfig } from '../model/config.ts';
-import { recordEpoch } from '../store/history.ts';
+import { TINY_CONFIG } from '../model/testing/tiny-config.ts';
+import { train } from '../model/trainer.ts';
+import { modelEpochs, recordEpoch } from '../store/history.ts';
 import type { Lab } from '../store/lab.ts';
 import { createModel } from '../store/models.ts';
 import { createFixtureLab } from '../store/testing/fixture-lab.ts';
@@ -63,4 +65,32 @@ describe('trainingDefaults', () => {
     const samples = d.settings.epochs * d.readiness.pairs;
     expect(d.estimate).toEqual({ seconds: samples / 4, samplesPerSec: 4, modelId: id });
   });
+});
+
+describe('startTraining with resumeModelId and epochs', () => {
+  it('continues a finished model for more epochs as a job, and it covers the lab again when done', async () => {
+    lab = createFixtureLab({ perPair: 3 });
+    const { modelId } = await train(
+      lab,
+      { ...TINY_CONFIG, epochs: 1, workers: 1 },
+      { threads: 'local', prefer: 'wasm' },
+    );
+    const service = new NearlabService(lab);
+    const { jobId } = await call(service, 'startTraining', { resumeModelId: modelId, epochs: 2 });
+    await service.jobManager.idle();
+    const job = (await call(service, 'jobs')).jobs.find((j) => j.id === jobId)!;
+    expect(job).toMatchObject({ title: `Continue model ${modelId} to 2 epochs`, status: 'done', error: null });
+    const [model] = (await call(service, 'models')).models;
+    expect(model).toMatchObject({ id: modelId, status: 'done', epochsDone: 2, epochs: 2, embedded: true });
+    expect(modelEpochs(lab.db, modelId)).toHaveLength(2);
+
+    // Without epochs, a resumed run keeps its own: a finished one has nothing left to train.
+    const again = await call(service, 'startTraining', { resumeModelId: modelId });
+    await service.jobManager.idle();
+    expect((await call(service, 'jobs')).jobs.find((j) => j.id === again.jobId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining(`model ${modelId} already finished training its 2 epochs`),
+    });
+    expect((await call(service, 'models')).models[0]).toMatchObject({ status: 'done', epochsDone: 2 });
+  }, 120_000);
 });

@@ -133,15 +133,24 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
       } catch (e) {
         throw new ApiError('bad-request', (e as Error).message);
       }
+      const resume = p.resumeModelId;
+      const title =
+        resume === undefined
+          ? `Train (${p.loss})`
+          : p.epochs === undefined
+            ? `Resume model ${resume}`
+            : `Continue model ${resume} to ${p.epochs} epochs`;
+      // A resumed run keeps its settings but the number of epochs asked for.
+      const settings: DeepPartial<TrainConfig> = resume === undefined ? config : { epochs: p.epochs };
       const jobId = ctx.jobs.start(
         'train',
-        p.resumeModelId ? `Resume model ${p.resumeModelId}` : `Train (${p.loss})`,
+        title,
         async ({ signal, progress }) => {
           const meter = new RateMeter();
           const { train } = await import('../model/trainer.ts');
-          const r = await train(ctx.lab, config, {
+          const r = await train(ctx.lab, settings, {
             signal,
-            resume: p.resumeModelId,
+            resume,
             onProgress: (t) => {
               const base = meter.measure(`model ${t.modelId} ${t.phase}`, t.step, t.totalSteps);
               progress({

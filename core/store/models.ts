@@ -205,13 +205,12 @@ export function removeModel(db: Db, id: number, isAlive: (pid: number) => boolea
   })();
 }
 
-/** Marks a run as running in this process again (resume). */
-export function claimModel(db: Db, id: number): void {
-  db.prepare(`UPDATE models SET status = 'running', pid = ?, error = NULL, updated_at = ? WHERE id = ?`).run(
-    process.pid,
-    isoNow(),
-    id,
-  );
+/** Marks a run as running in this process again (resume), with its new configuration when one is given. */
+export function claimModel(db: Db, id: number, config?: unknown): void {
+  db.prepare(
+    `UPDATE models SET status = 'running', pid = ?, error = NULL, updated_at = ?, config = COALESCE(?, config)
+     WHERE id = ?`,
+  ).run(process.pid, isoNow(), config === undefined ? null : JSON.stringify(config), id);
 }
 
 /** Replaces a model's latest validation metrics (e.g. adds classification accuracies once it is finished). */

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { LOSS } from '../../api/contract.ts';
-import type { DeepPartial, TrainConfig } from '../../model/config.ts';
+import { resolveConfig, type DeepPartial, type TrainConfig } from '../../model/config.ts';
+import { trainingReadiness } from '../../model/readiness.ts';
+import { readModelConfig } from '../../model/stored.ts';
 import type { TrainProgress } from '../../model/progress.ts';
 import type { TrainResult } from '../../model/trainer.ts';
 import type { Lab } from '../../store/lab.ts';
@@ -62,6 +64,13 @@ export function epochLine(p: TrainProgress): string {
   return `epoch ${p.epoch}/${p.epochs}  loss ${p.loss?.toFixed(4) ?? '-'}  ${p.samplesPerSec.toFixed(1)} samples/s${val}`;
 }
 
+/** What the lab's train split lacks for a run of `config`, as warning lines (its errors stop the run itself). */
+function readinessWarnings(lab: Lab, config: TrainConfig): string[] {
+  return trainingReadiness(lab.db, config)
+    .problems.filter((p) => p.severity === 'warning')
+    .map((p) => `warning: ${p.message}\n`);
+}
+
 /**
  * `nearlab train` on an open lab: trains (or resumes) and reports. Progress goes to stderr; with
  * `json` the result is one JSON object on stdout. SIGINT cancels at the next step (checkpointed).
@@ -82,7 +91,13 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
     }
   }
   const bar = createProgressBar();
+  // Said once the run has started (a run refused says why instead).
+  let warnings: string[] = [];
   const onProgress = (p: TrainProgress) => {
+    if (warnings.length > 0) {
+      bar.done();
+      process.stderr.write(warnings.splice(0).join(''));
+    }
     if (p.phase === 'training' && p.metrics !== undefined) {
       bar.done();
       process.stderr.write(`${epochLine({ ...p, epoch: p.epoch })}\n`);
@@ -97,7 +112,10 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
   // Loaded on use: training pulls in TF.js, which every other command would pay for at start-up.
   const { train, TrainingError } = await import('../../model/index.ts');
   try {
-    const result = await train(lab, resume === undefined ? configFromOptions(o) : {}, { resume, signal, onProgress });
+    // A resumed run keeps its settings but the number of epochs asked for (a finished one needs it: more epochs).
+    const partial = resume === undefined ? configFromOptions(o) : { epochs: o.epochs };
+    warnings = readinessWarnings(lab, resume === undefined ? resolveConfig(partial) : readModelConfig(lab.db, resume));
+    const result = await train(lab, partial, { resume, signal, onProgress });
     bar.done();
     return result;
   } catch (e) {
@@ -162,7 +180,7 @@ export function register(program: Command): void {
     .option('--init-from <id>', 'start from the weights of model <id> (same sizes)')
     .option(
       '--resume [id]',
-      'continue a stopped run (default: the latest) from its last checkpoint, else from the start',
+      'continue a stopped run (default: the latest) from its last checkpoint, else from the start; or a finished run <id> from its final weights up to --epochs in total',
     )
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
