@@ -29,7 +29,7 @@ describe('keywordMatches', () => {
     expect(r).toHaveLength(10);
     const exact = r.slice(0, 4);
     for (const m of exact)
-      expect(m).toMatchObject({ caption: 'a red square', matched: ['red', 'square'], allWords: true });
+      expect(m).toMatchObject({ caption: 'a red square', matched: ['red', 'square'], allWords: true, exact: false });
     // Then captions with one of the words: still ranked, not complete.
     for (const m of r.slice(4)) {
       expect(m.allWords).toBe(false);
@@ -37,6 +37,25 @@ describe('keywordMatches', () => {
     }
     const scores = r.slice(0, 4).map((m) => m.bm25);
     expect(scores.every((s) => s < 0)).toBe(true);
+  });
+
+  it('ranks a caption that is the query itself first, punctuation, case and accents aside', () => {
+    const item = itemOf('green-bar-3.png');
+    const captionId = addCaption(item, 'Red, square!');
+    try {
+      const r = keywordMatches(lab.db, 'red square', { limit: 10 });
+      expect(r[0]).toMatchObject({ itemId: item, captionId, exact: true, matched: ['Red', 'square'] });
+      expect(r.slice(1).every((m) => !m.exact)).toBe(true);
+      expect(keywordMatches(lab.db, 'A RED SQUARE', { limit: 5 }).map((m) => m.exact)).toEqual([
+        true,
+        true,
+        true,
+        true,
+        false,
+      ]);
+    } finally {
+      lab.db.prepare('DELETE FROM captions WHERE id = ?').run(captionId);
+    }
   });
 
   it('ignores case and accents, in either the query or the caption', () => {

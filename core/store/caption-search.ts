@@ -28,6 +28,8 @@ export interface KeywordMatch {
   matched: string[];
   /** Every word of the query is a whole word of the caption. */
   allWords: boolean;
+  /** The caption is the query: the same words in the same order (case, accents and punctuation aside). */
+  exact: boolean;
 }
 
 interface Row {
@@ -43,8 +45,8 @@ const MIN_CANDIDATES = 200;
 
 /**
  * Live items whose captions contain words of `query` (any of them; accents and case ignored; the last word also as
- * a prefix when the query ends with it), best first: most query words found, then most found as whole words, then
- * bm25. Whatever the text (FTS5 syntax, quotes, punctuation, emoji), it is searched for as words, never parsed: a
+ * a prefix when the query ends with it), best first: captions that are the query itself, then most query words
+ * found, then most found as whole words, then bm25. Whatever the text (FTS5 syntax, quotes, punctuation, emoji), it is searched for as words, never parsed: a
  * query without a word matches nothing.
  */
 export function keywordMatches(db: Db, query: string, options: KeywordOptions): KeywordMatch[] {
@@ -77,7 +79,13 @@ export function keywordMatches(db: Db, query: string, options: KeywordOptions): 
     .all(...args, Math.max(options.limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES)) as Row[];
   const ranked = rows
     .map((r) => ({ r, m: matchCaption(r.caption, terms) }))
-    .sort((a, b) => b.m.words - a.m.words || b.m.wholeWords - a.m.wholeWords || a.r.bm25 - b.r.bm25);
+    .sort(
+      (a, b) =>
+        Number(b.m.exact) - Number(a.m.exact) ||
+        b.m.words - a.m.words ||
+        b.m.wholeWords - a.m.wholeWords ||
+        a.r.bm25 - b.r.bm25,
+    );
   const out: KeywordMatch[] = [];
   const seen = new Set<number>();
   for (const { r, m } of ranked) {
@@ -85,7 +93,7 @@ export function keywordMatches(db: Db, query: string, options: KeywordOptions): 
       if (seen.has(r.itemId)) continue;
       seen.add(r.itemId);
     }
-    out.push({ ...r, matched: m.matched, allWords: m.wholeWords === terms.words.length });
+    out.push({ ...r, matched: m.matched, allWords: m.wholeWords === terms.words.length, exact: m.exact });
     if (out.length === options.limit) break;
   }
   return out;

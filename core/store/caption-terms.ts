@@ -25,6 +25,13 @@ export interface QueryTerms {
   words: string[];
   /** The query ends inside a word (nothing typed after it): that word also matches words it begins. */
   prefixLast: boolean;
+  /** All the query's folded words in order, one space between: a caption with the same words is the query. */
+  phrase: string;
+}
+
+/** A text's folded words in order, one space between. */
+function phraseOf(text: string): string {
+  return wordsOf(text).map(foldWord).filter(Boolean).join(' ');
 }
 
 export function queryTerms(text: string): QueryTerms {
@@ -36,14 +43,15 @@ export function queryTerms(text: string): QueryTerms {
     const f = foldWord(w);
     if (f && !words.includes(f)) words.push(f);
   }
-  if (words.length === 0) return { words, prefixLast: false };
+  const phrase = phraseOf(text);
+  if (words.length === 0) return { words, prefixLast: false, phrase };
   if (prefixLast) {
     // The word typed last is the one to prefix: it goes last, and stays when the cut drops others.
     const f = foldWord(last);
     words.splice(words.indexOf(f), 1);
-    return { words: [...words.slice(0, MAX_QUERY_WORDS - 1), f], prefixLast };
+    return { words: [...words.slice(0, MAX_QUERY_WORDS - 1), f], prefixLast, phrase };
   }
-  return { words: words.slice(0, MAX_QUERY_WORDS), prefixLast };
+  return { words: words.slice(0, MAX_QUERY_WORDS), prefixLast, phrase };
 }
 
 /**
@@ -69,6 +77,8 @@ export interface CaptionMatch {
   wholeWords: number;
   /** Query words found, the last one also as the start of a word when it is a prefix. */
   words: number;
+  /** The caption's words are the query's, in the same order (case, accents and punctuation aside). */
+  exact: boolean;
 }
 
 export function matchCaption(caption: string, terms: QueryTerms): CaptionMatch {
@@ -89,5 +99,5 @@ export function matchCaption(caption: string, terms: QueryTerms): CaptionMatch {
     }
     if (hit && !matched.includes(w)) matched.push(w);
   }
-  return { matched, wholeWords: whole.size, words: found.size };
+  return { matched, wholeWords: whole.size, words: found.size, exact: phraseOf(caption) === terms.phrase };
 }

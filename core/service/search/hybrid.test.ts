@@ -42,13 +42,15 @@ describe('hybrid text search', () => {
     expect(embedding.results.every((h) => h.label === 'disc')).toBe(true);
     expect(embedding.results.every((h) => h.keywordRank === null && h.matched!.length === 0)).toBe(true);
 
-    const hybrid = await search(ctx, { text: 'red square' }, { k: 12 });
-    const squares = hybrid.results.filter((h) => h.label === 'square' && h.keywordRank! <= 4);
+    const hybrid = await search(ctx, { text: 'a red square' }, { k: 12 });
+    // Captions that are the query itself come first.
+    const squares = hybrid.results.slice(0, 4);
     expect(captionOf(squares.map((h) => h.itemId))).toEqual(Array(4).fill('a red square'));
-    for (const h of squares) expect(h).toMatchObject({ caption: 'a red square', matched: ['red', 'square'] });
-    // The red discs, ranked well by both, are there too; discs of other colours are pushed out.
+    for (const h of squares) expect(h).toMatchObject({ caption: 'a red square', matched: ['a', 'red', 'square'] });
+    // Then the red discs, ranked well by both, ahead of discs of other colours.
     const discs = hybrid.results.filter((h) => h.label === 'disc');
-    expect(captionOf(discs.map((h) => h.itemId))).toEqual(Array(4).fill('a red disc'));
+    expect(captionOf(discs.slice(0, 4).map((h) => h.itemId))).toEqual(Array(4).fill('a red disc'));
+    expect(hybrid.results.slice(4, 8).map((h) => h.label)).toEqual(Array(4).fill('disc'));
     // Scores stay the cosine similarities of the embedding.
     const g = base.cache.gallery(modelId, 'image');
     for (const h of hybrid.results) {
@@ -56,6 +58,14 @@ describe('hybrid text search', () => {
       const cos = 1 - distance(Float32Array.from(DISC), g.emb.data.subarray(r * DIM, (r + 1) * DIM), 'cosine');
       expect(h.score).toBeCloseTo(cos, 6);
     }
+  });
+
+  it('fuses by rank alone when no caption is the query: items ranked well by both come first', async () => {
+    const r = await search(textsTo(DISC), { text: 'red squ' }, { k: 12 });
+    expect(captionOf(r.results.slice(0, 3).map((h) => h.itemId))).toEqual(Array(3).fill('a red disc'));
+    const squares = r.results.filter((h) => h.caption === 'a red square');
+    expect(squares.length).toBeGreaterThanOrEqual(3);
+    for (const h of squares) expect(h.matched).toEqual(['red', 'square']);
   });
 
   it('is the default for text queries only: image and expression queries rank by the embedding', async () => {

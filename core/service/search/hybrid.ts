@@ -24,7 +24,9 @@ export interface HybridOptions {
 
 /**
  * The k best of a text query's embedding ranking (gallery ids, best first) and its captions' keyword matches
- * under the same filters, fused by reciprocal rank. `exactMatch`: some caption holds every word of the query.
+ * under the same filters, fused by reciprocal rank; a hit whose caption is the query itself (same words, same
+ * order) comes before the others, whatever its embedding says: a user who types an exact caption means that one.
+ * `exactMatch`: some caption holds every word of the query.
  */
 export function fuseWithKeywords(
   db: Db,
@@ -39,9 +41,14 @@ export function fuseWithKeywords(
     per: options.target === 'caption' ? 'caption' : 'item',
   }).filter((m) => options.inGallery(idOf(m)));
   const byId = new Map(keyword.map((m) => [idOf(m), m]));
-  const fused = reciprocalRankFusion([embeddingIds, keyword.map(idOf)]).slice(0, options.k);
+  const fused = reciprocalRankFusion([embeddingIds, keyword.map(idOf)]).map((f): FusedHit => ({
+    id: f.id,
+    keywordRank: f.ranks[1],
+    keyword: byId.get(f.id) ?? null,
+  }));
+  const isExact = (h: FusedHit) => h.keyword?.exact === true;
   return {
-    hits: fused.map((f) => ({ id: f.id, keywordRank: f.ranks[1], keyword: byId.get(f.id) ?? null })),
+    hits: [...fused.filter(isExact), ...fused.filter((h) => !isExact(h))].slice(0, options.k),
     exactMatch: keyword.some((m) => m.allWords),
   };
 }
