@@ -16,9 +16,13 @@ const searchOptions = commonOptions
     label: z.string().optional(),
     split: SPLIT.optional(),
     folder: z.string().optional(),
+    embeddingOnly: z.boolean().default(false),
   })
   .refine((o) => [o.text, o.image, o.query].filter(Boolean).length === 1, {
     message: 'give exactly one of --text, --image or --query',
+  })
+  .refine((o) => !o.embeddingOnly || o.text, {
+    message: '--embedding-only goes with --text (image and --query searches use the embedding only)',
   });
 
 export function register(program: Command): void {
@@ -35,6 +39,7 @@ export function register(program: Command): void {
     .option('--label <name>', 'only items with this label')
     .option('--split <split>', 'only items of this split')
     .option('--folder <path>', 'only items under this folder (relative to the import root)')
+    .option('--embedding-only', 'rank --text results by the embedding alone, without caption keyword matches')
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(searchOptions, raw);
@@ -52,6 +57,7 @@ export function register(program: Command): void {
             target: o.image && o.target === 'caption' ? 'caption' : o.target,
             modelId: o.model,
             filters: { label: o.label, split: o.split, folder: o.folder },
+            mode: o.embeddingOnly ? 'embedding' : 'hybrid',
           }),
         { allowFiles: true },
       );
@@ -61,6 +67,7 @@ export function register(program: Command): void {
         score: h.score,
         label: h.label,
         ...(h.caption !== undefined ? { caption: h.caption } : {}),
+        ...(h.keywordRank !== undefined ? { keywordRank: h.keywordRank, matched: h.matched ?? [] } : {}),
       }));
       if (o.json) return printJson({ model: r.modelId, weakMatch: r.weakMatch, results });
       if (!results.length) throw new CliError('no results (do the filters leave any item?)');
@@ -70,7 +77,7 @@ export function register(program: Command): void {
         );
       for (const [i, h] of results.entries()) {
         process.stdout.write(
-          `${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}\n`,
+          `${String(i + 1).padStart(3)}  ${h.score.toFixed(3)}  ${h.path}${h.caption ? `  “${h.caption}”` : ''}${h.label ? `  [${h.label}]` : ''}${h.keywordRank ? `  (keyword match #${h.keywordRank})` : ''}\n`,
         );
       }
     });
