@@ -357,10 +357,15 @@ export interface RecallMetrics {
 export interface ModelSummary {
   id: number;
   name: string;
+  /** Trained here, "backbone features" (a frozen backbone's features, no training, no text tower), a user's CLIP. */
+  kind: 'trained' | 'backbone' | 'onnx-clip';
+  /** The frozen image backbone: 'scratch' for a CNN trained from nothing, null for an ONNX CLIP. */
+  backbone: string | null;
   createdAt: string;
   /** 'interrupted': its process is gone before it finished (killed); it can be resumed or removed. */
   status: 'training' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-  loss: z.infer<typeof LOSS>;
+  /** The training loss; null for a model not trained here. */
+  loss: z.infer<typeof LOSS> | null;
   backend: string;
   config: Record<string, unknown>;
   epochsDone: number;

@@ -52,15 +52,13 @@ describe('stored models', () => {
   it('reads each kind of model by its kind: absent is trained, backbone features name their backbone', () => {
     const lab = createFixtureLab({ perPair: 1 });
     const trained = createModel(lab.db, { ...model, config, tokenizer });
-    const backbone = createModel(lab.db, { ...model, config: { kind: 'backbone', backbone: 'tiny' }, tokenizer: {} });
+    const features = { kind: 'backbone', backbone: 'tiny', dim: 6, inputSize: 16 };
+    const backbone = createModel(lab.db, { ...model, config: features, tokenizer: {} });
     expect(readModelKind(lab.db, trained)).toBe('trained');
     expect(readModelKind(lab.db, backbone)).toBe('backbone');
     expect(parseStoredConfig({ ...config, kind: 'trained' }, trained)).toEqual({ kind: 'trained', config });
-    expect(parseStoredConfig({ kind: 'backbone', backbone: 'tiny' }, backbone)).toEqual({
-      kind: 'backbone',
-      config: { kind: 'backbone', backbone: 'tiny' },
-    });
-    expect(() => parseStoredConfig({ kind: 'backbone' }, backbone)).toThrow(
+    expect(parseStoredConfig(features, backbone)).toEqual({ kind: 'backbone', config: features });
+    expect(() => parseStoredConfig({ ...features, backbone: undefined }, backbone)).toThrow(
       `model ${backbone}: its stored configuration cannot be read (backbone: `,
     );
     expect(() => parseStoredConfig({ kind: 'hologram' }, 9)).toThrow('model 9: its stored configuration');

@@ -37,7 +37,13 @@ export function parseStored<T>(schema: z.ZodType<T>, value: unknown, modelId: nu
 const kindSchema = z.object({ kind: z.enum(['trained', 'backbone', 'onnx-clip']).default('trained') });
 
 /** The configuration of a "backbone features" model: its embeddings are the backbone's L2-normalised features. */
-export const backboneModelConfigSchema = z.object({ kind: z.literal('backbone'), backbone: z.string().min(1) });
+export const backboneModelConfigSchema = z.object({
+  kind: z.literal('backbone'),
+  backbone: z.string().min(1),
+  /** The backbone's feature length and input side, recorded when the model was made. */
+  dim: z.number().int().positive(),
+  inputSize: z.number().int().positive(),
+});
 export type BackboneModelConfig = z.infer<typeof backboneModelConfigSchema>;
 
 /**

@@ -1,15 +1,14 @@
 import { rmSync } from 'node:fs';
-import type { ApiHandlers, ModelSummary, Results } from '../api/contract.ts';
+import type { ApiHandlers, Results } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
 import { defaultTrainConfig, resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
 import { estimateDuration, trainingReadiness } from '../model/readiness.ts';
-import { readModelConfig } from '../model/stored.ts';
-import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
 import { LabReadOnlyError } from '../store/job-lock.ts';
-import { getModel, listModels, removeModel, runStatus, type RunStatus } from '../store/models.ts';
+import { getModel, listModels, removeModel } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { modelSummary } from './model-summary.ts';
 import { indexPath } from './search/gallery.ts';
 import { embedWhenBehind } from './embedding.ts';
 
@@ -47,50 +46,11 @@ function settingsOf(c: TrainConfig): Results['trainingDefaults']['settings'] {
   };
 }
 
-/** A run's status as the API shows it ('running' is 'training'). */
-function trainingStatus(s: RunStatus): ModelSummary['status'] {
-  return s === 'running' ? 'training' : s;
-}
-
 /** Models (training runs), their history, and training jobs. */
 export function trainingHandlers(ctx: ServiceContext): TrainingApi {
   const db = ctx.lab.db;
   return {
-    models: async () => {
-      const models = listModels(db).map((m): ModelSummary => {
-        const config = readModelConfig(db, m.id);
-        const counts = embeddingCounts(db, m.id);
-        const coverage = embeddingCoverage(db, m.id);
-        return {
-          id: m.id,
-          name: `#${m.id} ${config.loss.kind}`,
-          createdAt: m.createdAt,
-          status: trainingStatus(runStatus(m)),
-          loss: config.loss.kind,
-          backend: m.backend,
-          config: config as unknown as Record<string, unknown>,
-          epochsDone: m.epochsDone,
-          metrics: m.metrics
-            ? {
-                t2i: m.metrics.t2i,
-                i2t: m.metrics.i2t,
-                knnAccuracy: m.metrics.knnAccuracy ?? null,
-                zeroShotAccuracy: m.metrics.zeroShotAccuracy ?? null,
-              }
-            : null,
-          embedded:
-            coverage.items > 0 && coverage.images === coverage.items && coverage.captions === coverage.liveCaptions,
-          coverage,
-          embeddings: counts,
-          epochs: config.epochs,
-          dim: config.model.dim,
-          imageSize: config.model.imageSize,
-          mining: config.loss.kind === 'triplet' ? (config.loss.mining ?? 'semihard') : null,
-          error: m.error,
-        };
-      });
-      return { models };
-    },
+    models: async () => ({ models: listModels(db).map((m) => modelSummary(db, m)) }),
 
     modelHistory: async (p) => {
       getModel(db, p.modelId);

@@ -4,8 +4,10 @@ import { saveCheckpoint } from './checkpoints.ts';
 import { modelEpochs, modelSteps, recordEpoch, recordSteps } from './history.ts';
 import { migrations } from './migrations/index.ts';
 import {
+  backboneModelId,
   claimModel,
   createModel,
+  createReadyModel,
   finishModel,
   getModel,
   latestModelId,
@@ -63,6 +65,32 @@ describe('models store', () => {
     expect(() => resolveModelId(lab.db, 999)).toThrow(/no model 999/);
     expect(getModel(lab.db, a)).toMatchObject({ status: 'done', pid: null });
     expect(getModel(lab.db, a).finishedAt).not.toBeNull();
+    lab.close();
+  });
+
+  it('lists each model’s kind and backbone; backbone features are finished from the start, default last', () => {
+    const lab = createFixtureLab({ perPair: 1 });
+    const scratch = createModel(lab.db, newModel);
+    const lit = createModel(lab.db, { ...newModel, config: { model: { backbone: 'mobilenet_v2_mid' } } });
+    const features = createReadyModel(lab.db, {
+      ...newModel,
+      config: { kind: 'backbone', backbone: 'mobilenet_v2_mid' },
+    });
+    const clip = createReadyModel(lab.db, { ...newModel, config: { kind: 'onnx-clip' } });
+    const byId = new Map(listModels(lab.db).map((m) => [m.id, m]));
+    expect(byId.get(scratch)).toMatchObject({ kind: 'trained', backbone: 'scratch', status: 'running' });
+    expect(byId.get(lit)).toMatchObject({ kind: 'trained', backbone: 'mobilenet_v2_mid' });
+    expect(byId.get(features)).toMatchObject({ kind: 'backbone', backbone: 'mobilenet_v2_mid', status: 'done' });
+    expect(byId.get(features)).toMatchObject({ hasWeights: true, pid: null });
+    expect(byId.get(clip)).toMatchObject({ kind: 'onnx-clip', backbone: null, status: 'done' });
+    expect(backboneModelId(lab.db, 'mobilenet_v2_mid')).toBe(features);
+    expect(backboneModelId(lab.db, 'inception_v3')).toBeNull();
+    // The default model answers text queries when the lab has one that can.
+    expect(latestModelId(lab.db)).toBe(clip);
+    lab.db.prepare('DELETE FROM models WHERE id = ?').run(clip);
+    expect(latestModelId(lab.db)).toBe(features);
+    finishModel(lab.db, scratch, { status: 'done', weights: Float32Array.from([1]) });
+    expect(latestModelId(lab.db)).toBe(scratch);
     lab.close();
   });
 

@@ -38,8 +38,17 @@ export interface EpochMetrics {
   zeroShotAccuracy?: number;
 }
 
+/** What a model is (config.kind, absent = 'trained'): trained here, backbone features, or a user's ONNX CLIP. */
+export type StoredModelKind = 'trained' | 'backbone' | 'onnx-clip';
+
 export interface ModelSummary {
   id: number;
+  kind: StoredModelKind;
+  /**
+   * The frozen image backbone: a trained model's `model.backbone` ('scratch' when absent: the CNN trained from
+   * nothing), a backbone-features model's own; null for an ONNX CLIP.
+   */
+  backbone: string | null;
   status: ModelStatus;
   createdAt: string;
   updatedAt: string;
@@ -76,6 +85,8 @@ export class ModelNotFoundError extends UserError {
 
 interface ModelRowDb {
   id: number;
+  kind: StoredModelKind;
+  backbone: string | null;
   status: ModelStatus;
   created_at: string;
   updated_at: string;
@@ -89,12 +100,19 @@ interface ModelRowDb {
   pid: number | null;
 }
 
-const SUMMARY_COLUMNS = `id, status, created_at, updated_at, finished_at, backend, epochs_done, steps_done, metrics, error,
+const KIND = `coalesce(json_extract(config, '$.kind'), 'trained')`;
+
+const SUMMARY_COLUMNS = `id, ${KIND} AS kind,
+  CASE ${KIND} WHEN 'trained' THEN coalesce(json_extract(config, '$.model.backbone'), 'scratch')
+    WHEN 'backbone' THEN json_extract(config, '$.backbone') END AS backbone,
+  status, created_at, updated_at, finished_at, backend, epochs_done, steps_done, metrics, error,
   weights IS NOT NULL AS has_weights, pid`;
 
 function summary(r: ModelRowDb): ModelSummary {
   return {
     id: r.id,
+    kind: r.kind,
+    backbone: r.backbone,
     status: r.status,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -127,6 +145,31 @@ export function createModel(db: Db, m: NewModel): number {
   return Number(r.lastInsertRowid);
 }
 
+/**
+ * A model that needs no training (backbone features, a user's ONNX CLIP): finished from the start, with an empty
+ * weights blob (it has nothing trained here; `hasWeights` says it can embed) and no process.
+ */
+export function createReadyModel(db: Db, m: NewModel): number {
+  const t = isoNow();
+  const r = db
+    .prepare(
+      `INSERT INTO models (status, created_at, updated_at, finished_at, config, tokenizer, data, backend, weights)
+       VALUES ('done', ?, ?, ?, ?, ?, ?, ?, X'')`,
+    )
+    .run(t, t, t, JSON.stringify(m.config), JSON.stringify(m.tokenizer), JSON.stringify(m.data), m.backend);
+  return Number(r.lastInsertRowid);
+}
+
+/** The "backbone features" model of a backbone, or null when there is none yet. */
+export function backboneModelId(db: Db, backbone: string): number | null {
+  const r = db
+    .prepare(
+      `SELECT id FROM models WHERE ${KIND} = 'backbone' AND json_extract(config, '$.backbone') = ? ORDER BY id LIMIT 1`,
+    )
+    .get(backbone) as { id: number } | undefined;
+  return r?.id ?? null;
+}
+
 /** Newest first. */
 export function listModels(db: Db): ModelSummary[] {
   return (db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM models ORDER BY id DESC`).all() as ModelRowDb[]).map(summary);
@@ -139,10 +182,16 @@ export function getModel(db: Db, id: number): ModelRecord {
   return { ...summary(r), config: JSON.parse(r.config), tokenizer: JSON.parse(r.tokenizer), data: JSON.parse(r.data) };
 }
 
-/** The newest finished model (status 'done'), or null. */
+/**
+ * The newest finished model (status 'done'), or null. One with a text tower comes first: backbone features answer
+ * image queries only, so they are the default only while the lab has no other model.
+ */
 export function latestModelId(db: Db): number | null {
   const r = db
-    .prepare(`SELECT id FROM models WHERE status = 'done' AND weights IS NOT NULL ORDER BY id DESC LIMIT 1`)
+    .prepare(
+      `SELECT id FROM models WHERE status = 'done' AND weights IS NOT NULL
+       ORDER BY ${KIND} = 'backbone', id DESC LIMIT 1`,
+    )
     .get() as { id: number } | undefined;
   return r?.id ?? null;
 }

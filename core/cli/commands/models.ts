@@ -7,8 +7,15 @@ import { withService } from '../with-lab.ts';
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '    -' : `${(100 * x).toFixed(1).padStart(5)}`;
 
-/** The loss column: the loss, and for triplets how negatives are mined. */
-const lossLabel = (m: ModelSummary) => (m.mining ? `${m.loss}/${m.mining}` : m.loss);
+/** The loss column: the loss, and for triplets how negatives are mined ('-' for a model not trained here). */
+const lossLabel = (m: ModelSummary) => (m.loss === null ? '-' : m.mining ? `${m.loss}/${m.mining}` : m.loss);
+
+/** The image tower: the CNN trained from scratch, a head on a frozen backbone, the backbone's features, a CLIP. */
+export function imageTowerLabel(m: Pick<ModelSummary, 'kind' | 'backbone'>): string {
+  if (m.kind === 'backbone') return `${m.backbone} features`;
+  if (m.kind === 'onnx-clip') return 'ONNX CLIP';
+  return m.backbone === 'scratch' || m.backbone === null ? 'CNN (scratch)' : `${m.backbone} + head`;
+}
 
 const modelsOptions = commonOptions.extend({
   remove: numberArg('--remove').pipe(z.number().int().positive()).optional(),
@@ -41,11 +48,11 @@ export function register(program: Command): void {
           return;
         }
         out.write(
-          '   id  status     loss              d  size  epochs   t2i R@1  R@5   i2t R@1  R@5   k-NN  0-shot  created\n',
+          '   id  status     loss             image tower                d  size  epochs   t2i R@1  R@5   i2t R@1  R@5   k-NN  0-shot  created\n',
         );
         for (const m of models) {
           out.write(
-            `${String(m.id).padStart(5)}  ${m.status.padEnd(9)}  ${lossLabel(m).padEnd(16)} ${String(m.dim).padStart(3)}  ${String(m.imageSize).padStart(4)}  ${`${m.epochsDone}/${m.epochs}`.padStart(6)}   ${pct(m.metrics?.t2i.r1)} ${pct(m.metrics?.t2i.r5)}    ${pct(m.metrics?.i2t.r1)} ${pct(m.metrics?.i2t.r5)}  ${pct(m.metrics?.knnAccuracy)}  ${pct(m.metrics?.zeroShotAccuracy)}   ${m.createdAt.slice(0, 16).replace('T', ' ')}\n`,
+            `${String(m.id).padStart(5)}  ${m.status.padEnd(9)}  ${lossLabel(m).padEnd(16)} ${imageTowerLabel(m).padEnd(24)} ${String(m.dim).padStart(3)}  ${String(m.imageSize).padStart(4)}  ${`${m.epochsDone}/${m.epochs}`.padStart(6)}   ${pct(m.metrics?.t2i.r1)} ${pct(m.metrics?.t2i.r5)}    ${pct(m.metrics?.i2t.r1)} ${pct(m.metrics?.i2t.r5)}  ${pct(m.metrics?.knnAccuracy)}  ${pct(m.metrics?.zeroShotAccuracy)}   ${m.createdAt.slice(0, 16).replace('T', ' ')}\n`,
           );
         }
       });

@@ -14,6 +14,8 @@ describe('ModelSelect', () => {
           makeModel(2, { status: 'training' }),
           makeModel(3, { name: 'wide', status: 'failed' }),
           makeModel(4),
+          makeModel(5, { backbone: 'mobilenet_v2_mid' }),
+          makeModel(6, { name: '#6 backbone features (mobilenet_v2_mid)', kind: 'backbone', loss: null }),
         ],
       }),
     });
@@ -30,9 +32,11 @@ describe('ModelSelect', () => {
       },
     });
     const select = screen.getByLabelText('Model') as HTMLSelectElement;
-    await waitFor(() => expect(select.options).toHaveLength(3));
+    await waitFor(() => expect(select.options).toHaveLength(5));
     expect(Array.from(select.options, (o) => o.textContent)).toEqual([
       'Newest trained model',
+      '#6 backbone features (mobilenet_v2_mid) (image only)',
+      '#5 run-5 (npair on mobilenet_v2_mid)',
       '#4 run-4 (npair)',
       '#1 run-1 (triplet)',
     ]);

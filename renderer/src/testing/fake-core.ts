@@ -152,6 +152,8 @@ export function makeModel(
   return {
     id,
     name: `run-${id}`,
+    kind: 'trained',
+    backbone: 'scratch',
     createdAt: '2025-01-01T00:00:00.000Z',
     status: 'done',
     loss: 'npair',

@@ -27,8 +27,8 @@ describe('RunTable', () => {
   it('lists each run with its settings, wherever its config keeps them, and its validation metrics', () => {
     render(RunTable, { props: { models, selectedId: null, onselect: () => {} } });
     const [a, b, c] = rows().map(cells);
-    expect(a.slice(0, 15)).toEqual(
-      ['#3 triplet', 'triplet', 'cancelled', '2', '64', '32', '48', '0.002'].concat([
+    expect(a.slice(0, 16)).toEqual(
+      ['#3 triplet', 'triplet', 'CNN (scratch)', 'cancelled', '2', '64', '32', '48', '0.002'].concat([
         '40.0 %',
         '50.0 %',
         '60.0 %',
@@ -38,9 +38,39 @@ describe('RunTable', () => {
         '—',
       ]),
     );
-    expect(b.slice(0, 8)).toEqual(['#2 run-2', 'npair', 'done', '2', '32', '16', '32', '0.001']);
-    expect(c.slice(0, 15)).toEqual(['#1 first', 'npair', 'failed', '2', '—', '—', '—', '—', ...Array(7).fill('—')]);
-    expect([a[15], b[15]]).toEqual(['no', 'yes']);
+    expect(b.slice(0, 9)).toEqual(['#2 run-2', 'npair', 'CNN (scratch)', 'done', '2', '32', '16', '32', '0.001']);
+    expect(c.slice(0, 16)).toEqual([
+      '#1 first',
+      'npair',
+      'CNN (scratch)',
+      'failed',
+      '2',
+      '—',
+      '—',
+      '—',
+      '—',
+      ...Array(7).fill('—'),
+    ]);
+    expect([a[16], b[16]]).toEqual(['no', 'yes']);
+  });
+
+  it('shows each model’s image tower: a head on a frozen backbone, backbone features (no loss), a CLIP', () => {
+    const kinds = [
+      makeModel(3, { name: '#3 npair', backbone: 'mobilenet_v2_mid' }),
+      makeModel(2, {
+        name: '#2 backbone features (mobilenet_v2_mid)',
+        kind: 'backbone',
+        backbone: 'mobilenet_v2_mid',
+        loss: null,
+      }),
+      makeModel(1, { name: '#1 ONNX CLIP', kind: 'onnx-clip', backbone: null, loss: null }),
+    ];
+    render(RunTable, { props: { models: kinds, selectedId: null, onselect: () => {} } });
+    expect(rows().map((r) => cells(r).slice(0, 3))).toEqual([
+      ['#3 npair', 'npair', 'mobilenet_v2_mid + head'],
+      ['#2 backbone features (mobilenet_v2_mid)', '—', 'mobilenet_v2_mid (frozen)'],
+      ['#1 ONNX CLIP', '—', 'ONNX CLIP'],
+    ]);
   });
 
   it('highlights the best value of each metric, but not a tie', () => {

@@ -1,0 +1,88 @@
+import type { ModelSummary } from '../api/contract.ts';
+import { parseStoredConfig } from '../model/stored.ts';
+import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
+import type { Db } from '../store/lab.ts';
+import { getModel, runStatus, type ModelSummary as StoredSummary } from '../store/models.ts';
+
+/** What a model's row says of it beyond its kind: name, loss and sizes as the model table shows them. */
+type Described = Pick<ModelSummary, 'name' | 'loss' | 'epochs' | 'dim' | 'imageSize' | 'mining'>;
+
+const numberOr = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+
+/** The name and settings of a model, by its kind. */
+function describe(db: Db, m: StoredSummary): { config: Record<string, unknown> } & Described {
+  const stored = parseStoredConfig(getModel(db, m.id).config, m.id);
+  const config = stored.config as unknown as Record<string, unknown>;
+  if (stored.kind === 'trained') {
+    const c = stored.config;
+    return {
+      config,
+      name: `#${m.id} ${c.loss.kind}`,
+      loss: c.loss.kind,
+      epochs: c.epochs,
+      dim: c.model.dim,
+      imageSize: c.model.imageSize,
+      mining: c.loss.kind === 'triplet' ? (c.loss.mining ?? 'semihard') : null,
+    };
+  }
+  if (stored.kind === 'backbone') {
+    const c = stored.config;
+    return {
+      config,
+      name: `#${m.id} backbone features (${c.backbone})`,
+      loss: null,
+      epochs: 0,
+      dim: c.dim,
+      imageSize: c.inputSize,
+      mining: null,
+    };
+  }
+  // A user's CLIP: its configuration's shape is core/model/onnx's; the table shows what it names.
+  const title = typeof config.name === 'string' ? config.name : 'ONNX CLIP';
+  return {
+    config,
+    name: `#${m.id} ${title}`,
+    loss: null,
+    epochs: 0,
+    dim: numberOr(config.dim, 0),
+    imageSize: numberOr(config.inputSize, 0),
+    mining: null,
+  };
+}
+
+/** A run's status as the API shows it ('running' is 'training'). */
+function apiStatus(m: StoredSummary): ModelSummary['status'] {
+  const s = runStatus(m);
+  return s === 'running' ? 'training' : s;
+}
+
+/** One row of the API's model table. */
+export function modelSummary(db: Db, m: StoredSummary): ModelSummary {
+  const described = describe(db, m);
+  const counts = embeddingCounts(db, m.id);
+  const coverage = embeddingCoverage(db, m.id);
+  // Backbone features have no text tower: no caption is theirs to cover.
+  if (m.kind === 'backbone') Object.assign(coverage, { captions: 0, liveCaptions: 0 });
+  return {
+    id: m.id,
+    kind: m.kind,
+    backbone: m.backbone,
+    createdAt: m.createdAt,
+    status: apiStatus(m),
+    backend: m.backend,
+    epochsDone: m.epochsDone,
+    metrics: m.metrics
+      ? {
+          t2i: m.metrics.t2i,
+          i2t: m.metrics.i2t,
+          knnAccuracy: m.metrics.knnAccuracy ?? null,
+          zeroShotAccuracy: m.metrics.zeroShotAccuracy ?? null,
+        }
+      : null,
+    embedded: coverage.items > 0 && coverage.images === coverage.items && coverage.captions === coverage.liveCaptions,
+    coverage,
+    embeddings: counts,
+    error: m.error,
+    ...described,
+  };
+}
