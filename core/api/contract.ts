@@ -332,7 +332,16 @@ export interface Results extends TheoryResults {
   projection: {
     modelId: number;
     method: 'pca' | 'umap';
-    points: { x: number; y: number; kind: 'image' | 'caption'; itemId: number; label: string | null; text?: string }[];
+    points: {
+      x: number;
+      y: number;
+      kind: 'image' | 'caption';
+      itemId: number;
+      label: string | null;
+      /** The split of the image (of a caption: of its image). */
+      split: Split;
+      text?: string;
+    }[];
   };
 }
 

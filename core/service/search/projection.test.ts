@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useEmbeddedLab } from '../testing/embedded-lab.ts';
+import { listItems } from '../../store/items.ts';
 import { createRng } from '../../util/random.ts';
 import { projection } from './projection.ts';
 import { umapLayout, umapLayoutOffThread } from './umap.ts';
@@ -15,6 +16,15 @@ describe('projection', () => {
     for (const p of a.points.filter((q) => q.kind === 'caption')) expect(p.text).toMatch(/^a \w+ \w+$/);
     expect(a.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
     expect(await projection(fx.ctx, o)).toEqual(a);
+  });
+
+  it('gives each point the split of its image, for colouring by split', async () => {
+    const r = await projection(fx.ctx, { method: 'pca', modality: 'both', limit: 1000 });
+    const splitOf = new Map(listItems(fx.lab.db, { offset: 0, limit: 1_000_000 }).items.map((it) => [it.id, it.split]));
+    expect(r.points.every((p) => p.split === splitOf.get(p.itemId))).toBe(true);
+    expect(new Set(r.points.filter((p) => p.kind === 'caption').map((p) => p.split))).toEqual(
+      new Set(['train', 'val', 'test']),
+    );
   });
 
   it('separates the classes on the first principal axes', async () => {

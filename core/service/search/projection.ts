@@ -42,6 +42,7 @@ export async function projection(ctx: SearchContext, o: ProjectionOptions): Prom
       kind: 'image',
       itemId: it.id,
       label: it.label,
+      split: it.split,
       vector: img.emb.data.subarray(r * img.emb.dim, (r + 1) * img.emb.dim),
     };
   });
@@ -55,10 +56,13 @@ export async function projection(ctx: SearchContext, o: ProjectionOptions): Prom
     );
     for (const r of capRows) {
       const c = captions.get(cap.emb.ids[r])!;
+      const item = capInfo.get(c.itemId);
+      if (!item) continue;
       pts.push({
         kind: 'caption',
         itemId: c.itemId,
-        label: capInfo.get(c.itemId)?.label ?? null,
+        label: item.label,
+        split: item.split,
         text: c.text,
         vector: cap.emb.data.subarray(r * cap.emb.dim, (r + 1) * cap.emb.dim),
       });
@@ -82,6 +86,7 @@ export async function projection(ctx: SearchContext, o: ProjectionOptions): Prom
       kind: p.kind,
       itemId: p.itemId,
       label: p.label,
+      split: p.split,
       ...(p.text ? { text: p.text } : {}),
     })),
   };

@@ -13,15 +13,19 @@ const cssColor = (c: string) => {
 };
 afterEach(() => stop());
 
+/** The split makeItems gives item `id`. */
+const splitOf = (id: number) => (['train', 'train', 'val', 'test'] as const)[(id - 1) % 4];
+
 function mapCore() {
   return labCore(6, {
     models: () => ({ models: [makeModel(2)] }),
     projection: (p: Params<'projection'>): Results['projection'] => {
       const points: Results['projection']['points'] = [];
       for (let i = 1; i <= 6; i++) {
-        points.push({ x: i, y: i % 3, kind: 'image', itemId: i, label: i <= 4 ? 'Flags' : null });
+        const split = splitOf(i);
+        points.push({ x: i, y: i % 3, kind: 'image', itemId: i, label: i <= 4 ? 'Flags' : null, split });
         if (p.modality === 'both')
-          points.push({ x: i + 0.5, y: i % 3, kind: 'caption', itemId: i, label: 'Flags', text: `c${i}` });
+          points.push({ x: i + 0.5, y: i % 3, kind: 'caption', itemId: i, label: 'Flags', split, text: `c${i}` });
       }
       return { modelId: 2, method: p.method ?? 'pca', points };
     },
@@ -77,6 +81,28 @@ describe('MapView', () => {
     const byModality = await screen.findByRole('list', { name: 'Legend: Modality' });
     expect(byModality.textContent?.replace(/\s+/g, ' ')).toContain('image 6');
     expect(byModality.textContent?.replace(/\s+/g, ' ')).toContain('caption 6');
+  });
+
+  it('colours the points by split, with a legend of the splits and their counts', async () => {
+    const core = mapCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(MapView, { context: app.context });
+    await screen.findByRole('list', { name: 'Legend: Labels' });
+    await fireEvent.change(screen.getByLabelText('Colour by'), { target: { value: 'split' } });
+    const legend = await screen.findByRole('list', { name: 'Legend: Split' });
+    const entries = within(legend).getAllByRole('listitem');
+    expect(entries.map((li) => li.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['train 4', 'val 1', 'test 1']);
+    const swatches = entries.map((li) => (li.querySelector('.swatch') as HTMLElement).style.backgroundColor);
+    expect(new Set(swatches).size).toBe(3);
+    // The hover card names the point's split too.
+    await fireEvent.keyDown(screen.getByLabelText(/Embedding map/), { key: 'ArrowRight' });
+    expect((await screen.findByRole('tooltip')).textContent).toContain('image · Flags · train');
+    // Back to labels: each label keeps the colour every view gives it.
+    await fireEvent.change(screen.getByLabelText('Colour by'), { target: { value: 'label' } });
+    const byLabel = await screen.findByRole('list', { name: 'Legend: Labels' });
+    const flags = within(byLabel).getByText('Flags').parentElement?.querySelector('.swatch') as HTMLElement;
+    expect(flags.style.backgroundColor).toBe(cssColor(app.app.lab.labelColor('Flags')));
   });
 
   it('shows the neighbours of a point chosen from the keyboard', async () => {
@@ -162,7 +188,14 @@ describe('MapView', () => {
     core.handlers.projection = (p) => {
       const limit = p.limit ?? 3000;
       const images = p.modality === 'both' ? Math.ceil(limit / 2) : limit;
-      const point = (i: number, kind: 'image' | 'caption') => ({ x: i, y: i % 7, kind, itemId: i + 1, label: null });
+      const point = (i: number, kind: 'image' | 'caption') => ({
+        x: i,
+        y: i % 7,
+        kind,
+        itemId: i + 1,
+        label: null,
+        split: splitOf(i + 1),
+      });
       const points = Array.from({ length: images }, (_, i) => point(i, 'image'));
       if (p.modality === 'both') points.push(...Array.from({ length: limit - images }, (_, i) => point(i, 'caption')));
       return { modelId: 2, method: 'pca', points };
@@ -210,7 +243,14 @@ describe('MapView', () => {
     core.handlers.projection = (p) => {
       // The smaller sample holds more Food than Flags; the larger one the other way round.
       const labels = p.limit === 500 ? ['Food', 'Food', 'Food', 'Flags'] : ['Flags', 'Flags', 'Flags', 'Food', null];
-      const points = labels.map((label, i) => ({ x: i, y: i, kind: 'image' as const, itemId: i + 1, label }));
+      const points = labels.map((label, i) => ({
+        x: i,
+        y: i,
+        kind: 'image' as const,
+        itemId: i + 1,
+        label,
+        split: splitOf(i + 1),
+      }));
       return { modelId: 2, method: 'pca', points };
     };
     const app = fakeApp(core);
