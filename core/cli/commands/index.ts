@@ -6,6 +6,7 @@ import { register as exportCommand } from './export.ts';
 import { register as importCommand } from './import.ts';
 import { register as indexCommand } from './index-cmd.ts';
 import { register as infoCommand } from './info.ts';
+import { register as itemsCommand } from './items.ts';
 import { register as knnCurveCommand } from './knn-curve.ts';
 import { register as modelsCommand } from './models.ts';
 import { register as searchCommand } from './search.ts';
@@ -20,6 +21,7 @@ import { register as trainCommand } from './train.ts';
 export const commands: readonly ((program: Command) => void)[] = [
   importCommand,
   infoCommand,
+  itemsCommand,
   trainCommand,
   modelsCommand,
   embedCommand,
