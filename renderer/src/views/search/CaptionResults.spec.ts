@@ -24,5 +24,32 @@ describe('CaptionResults', () => {
     expect(rows[1].querySelector('.label')).toBeNull();
     expect(within(rows[0]).getByLabelText('similarity 0.910')).toBeTruthy();
     expect(rows[0].querySelector('img')?.getAttribute('src')).toBe('/media/thumb/2');
+    expect(rows[0].querySelector('.keyword')).toBeNull();
+  });
+
+  it('marks the words of a keyword match and badges it', () => {
+    const { core } = labCore(3);
+    render(CaptionResults, {
+      context: fakeApp(core).context,
+      props: {
+        hits: [
+          {
+            itemId: 2,
+            path: 'images/item-2.png',
+            score: 0.1,
+            label: null,
+            caption: 'Flag of Côte d’Ivoire',
+            keywordRank: 2,
+            matched: ['Côte'],
+          },
+        ],
+      },
+    });
+    const [row] = within(screen.getByRole('list', { name: 'Caption results' })).getAllByRole('listitem');
+    expect(row.querySelector('.text')?.textContent).toBe('Flag of Côte d’Ivoire');
+    expect([...row.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['Côte']);
+    expect(row.querySelector('.keyword')?.getAttribute('title')).toBe(
+      'Keyword match #2: the caption holds words of the query',
+    );
   });
 });

@@ -26,6 +26,34 @@ describe('ResultGrid', () => {
     expect(within(cards[1]).getByLabelText('similarity -0.100')).toBeTruthy();
   });
 
+  it('shows a keyword match with the caption that matched, its words marked, and a badge', async () => {
+    const { core } = labCore(5);
+    const keywordHits = [
+      {
+        itemId: 4,
+        path: 'images/item-4.png',
+        score: 0.2,
+        label: null,
+        caption: '<b>Red</b> apple & red pear',
+        keywordRank: 1,
+        matched: ['Red', 'red'],
+      },
+      { itemId: 5, path: 'images/item-5.png', score: 0.8, label: null, keywordRank: null, matched: [] },
+    ];
+    render(ResultGrid, { context: fakeApp(core).context, props: { hits: keywordHits } });
+    const [kw, plain] = within(screen.getByRole('list', { name: 'Image results' })).getAllByRole('button');
+    const caption = kw.querySelector('.caption')!;
+    expect(caption.textContent).toBe('<b>Red</b> apple & red pear');
+    expect(caption.querySelector('b')).toBeNull();
+    expect([...caption.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['Red', 'red']);
+    expect(kw.querySelector('.keyword')?.getAttribute('title')).toBe(
+      'Keyword match #1: its caption holds words of the query',
+    );
+    await waitFor(() => expect(plain.querySelector('.caption')?.textContent).toBe('caption of item 5'));
+    expect(plain.querySelector('.keyword')).toBeNull();
+    expect(plain.querySelector('mark')).toBeNull();
+  });
+
   it('hands a clicked result back to search with it', async () => {
     const onpick = vi.fn();
     render(ResultGrid, { context: fakeApp(labCore(5).core).context, props: { hits, onpick } });

@@ -23,6 +23,11 @@ function searchCore() {
         score: 0.9 - i * 0.2,
         label: 'Flags',
         ...(p.target === 'caption' ? { caption: `caption of item ${id}` } : {}),
+        // In hybrid mode, item 7's caption holds the query's words.
+        ...(p.mode === 'hybrid' && id === 7
+          ? { caption: 'a red apple, sliced', keywordRank: 1, matched: ['red', 'apple'] }
+          : {}),
+        ...(p.mode === 'embedding' ? { keywordRank: null, matched: [] } : {}),
       })),
     }),
   }).core;
@@ -74,7 +79,13 @@ describe('SearchView', () => {
     await fireEvent.input(box, { target: { value: 'red' } });
     await fireEvent.input(box, { target: { value: 'red apple' } });
     await waitFor(() => expect(core.paramsOf('search')).toHaveLength(1));
-    expect(core.lastParams('search')).toEqual({ query: { text: 'red apple' }, k: 24, target: 'image', filters: {} });
+    expect(core.lastParams('search')).toEqual({
+      query: { text: 'red apple' },
+      k: 24,
+      target: 'image',
+      filters: {},
+      mode: 'hybrid',
+    });
     const results = await screen.findByRole('list', { name: 'Image results' });
     expect(within(results).getAllByRole('listitem')).toHaveLength(2);
     expect(within(results).getByLabelText('similarity 0.900')).toBeTruthy();
@@ -107,8 +118,44 @@ describe('SearchView', () => {
         k: 48,
         target: 'image',
         filters: { label: 'Flags', split: 'test' },
+        mode: 'hybrid',
       }),
     );
+  });
+
+  it('fuses keyword matches into text search unless switched off, marking the matched words; remembers the switch', async () => {
+    const core = searchCore();
+    const app = fakeApp(core);
+    stop = app.stop;
+    const first = render(SearchView, { context: app.context, props: { debounceMs: 20 } });
+    await fireEvent.input(await screen.findByRole('searchbox', { name: 'Search text' }), {
+      target: { value: 'red apple' },
+    });
+    const toggle = screen.getByRole('checkbox', { name: 'Keyword matches' }) as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    const results = await screen.findByRole('list', { name: 'Image results' });
+    const card = within(results).getByTitle('Search with images/item-7.png');
+    expect(card.querySelector('.caption')?.textContent).toBe('a red apple, sliced');
+    expect([...card.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['red', 'apple']);
+    expect(within(card).getByText('keyword')).toBeTruthy();
+    expect(within(results).getByTitle('Search with images/item-4.png').querySelector('.keyword')).toBeNull();
+    expect(screen.getByRole('status').textContent).toMatch(/2 nearest images · model #3\s+· 1 keyword match/);
+
+    await fireEvent.click(toggle);
+    await waitFor(() =>
+      expect(core.lastParams('search')).toMatchObject({ query: { text: 'red apple' }, mode: 'embedding' }),
+    );
+    await waitFor(() => expect(screen.queryByText('keyword')).toBeNull());
+    expect(document.querySelector('mark')).toBeNull();
+    first.unmount();
+
+    render(SearchView, { context: app.context, props: { debounceMs: 20 } });
+    expect((screen.getByRole('checkbox', { name: 'Keyword matches' }) as HTMLInputElement).checked).toBe(false);
+    await fireEvent.click(screen.getByRole('radio', { name: 'Query arithmetic' }));
+    expect(screen.queryByRole('checkbox', { name: 'Keyword matches' })).toBeNull();
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Query expression' }), { target: { value: '"cat"' } });
+    await waitFor(() => expect(core.lastParams('search')).toMatchObject({ query: { expression: '"cat"' } }));
+    expect(core.lastParams('search')).not.toHaveProperty('mode');
   });
 
   it('searches with a clicked result (image → image) and shows captions for image → text', async () => {
