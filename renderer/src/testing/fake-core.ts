@@ -173,6 +173,17 @@ export function makeModel(
   };
 }
 
+/** What trainingDefaults answers for a lab whose train split fills a default batch, with no speed measured yet. */
+export function makeTrainingDefaults(over: Partial<Results['trainingDefaults']> = {}): Results['trainingDefaults'] {
+  return {
+    settings: { loss: 'npair', epochs: 20, batch: 64, dim: 128, imageSize: 64, lr: 0.002, seed: 1 },
+    config: { epochs: 20, batchSize: 64, lr: 0.002, seed: 1, model: { dim: 128, imageSize: 64 } },
+    readiness: { trainImages: 100, captioned: 100, pairs: 100, batch: 64, problems: [] },
+    estimate: null,
+    ...over,
+  };
+}
+
 /** A core with a lab of `n` items and no models, jobs or problems. */
 export function labCore(n: number, extra: Handlers = {}): { core: FakeCore; items: ItemSummary[] } {
   const items = makeItems(n);
@@ -182,6 +193,7 @@ export function labCore(n: number, extra: Handlers = {}): { core: FakeCore; item
     jobs: () => ({ jobs: [] }),
     models: () => ({ models: [] }),
     importProblems: () => ({ problems: [], total: 0 }),
+    trainingDefaults: () => makeTrainingDefaults(),
     item: (p) => {
       const it = items.find((i) => i.id === p.id);
       if (!it) throw new Error(`no item ${p.id}`);

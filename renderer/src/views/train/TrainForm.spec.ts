@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeApp, labCore, makeModel, stopApps } from '../../testing/fake-core.ts';
+import { fakeApp, labCore, makeModel, makeTrainingDefaults, stopApps } from '../../testing/fake-core.ts';
 import TrainForm from './TrainForm.svelte';
 
 afterEach(stopApps);
@@ -37,11 +37,12 @@ describe('TrainForm', () => {
     const core = trainCore();
     render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
     const resume = screen.getByLabelText('Resume') as HTMLSelectElement;
-    await waitFor(() => expect(resume.options).toHaveLength(3));
+    await waitFor(() => expect(resume.options).toHaveLength(4));
     expect(Array.from(resume.options, (o) => o.textContent)).toEqual([
       'a new run',
       '#4 contrastive (failed after 1 epoch)',
       '#2 run-2 (cancelled after 3 epochs)',
+      '#1 run-1 (done after 2 epochs): continue',
     ]);
     await fireEvent.input(input('Epochs'), { target: { value: '5' } });
     await fireEvent.change(resume, { target: { value: '2' } });
@@ -64,5 +65,100 @@ describe('TrainForm', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Training not started: the lab has no captions');
     expect((screen.getByRole('button', { name: 'Start training' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('TrainForm defaults and readiness', () => {
+  it('shows each setting’s default as its placeholder, and how long a default run takes where a speed was measured', async () => {
+    const core = trainCore();
+    core.handlers.trainingDefaults = () =>
+      makeTrainingDefaults({ estimate: { seconds: 444, samplesPerSec: 69.4, modelId: 1 } });
+    render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
+    await waitFor(() => expect(input('Epochs').placeholder).toBe('20'));
+    expect(
+      ['Batch size', 'Embedding dim', 'Image size', 'Learning rate', 'Seed'].map((l) => input(l).placeholder),
+    ).toEqual(['64', '128', '64', '0.002', '1']);
+    const estimate = screen.getByTestId('train-estimate');
+    expect(estimate.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'A run of 20 epochs trains for about 7 min 24 s (validation aside), at the 69.4 samples/s run #1 measured.',
+    );
+    await fireEvent.input(input('Epochs'), { target: { value: '5' } });
+    await waitFor(() => expect(estimate.textContent).toContain('A run of 5 epochs trains for about 1 min 51 s'));
+    // Another network trains at another speed: no estimate rather than a wrong one.
+    await fireEvent.input(input('Embedding dim'), { target: { value: '32' } });
+    await waitFor(() => expect(screen.queryByTestId('train-estimate')).toBeNull());
+  });
+
+  it('says nothing of a duration when no run has measured a speed', async () => {
+    const core = trainCore();
+    render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
+    await waitFor(() => expect(input('Epochs').placeholder).toBe('20'));
+    expect(screen.queryByTestId('train-estimate')).toBeNull();
+  });
+
+  it('warns when the train split lacks captions, and asks core again for the batch size typed', async () => {
+    const core = trainCore();
+    core.handlers.trainingDefaults = (p) =>
+      makeTrainingDefaults({
+        readiness: {
+          trainImages: 30,
+          captioned: 0,
+          pairs: 30,
+          batch: Math.min(p.batch ?? 64, 30),
+          problems: [
+            { severity: 'warning', message: 'the train split has no captions: import captions' },
+            ...(p.batch === 16 ? [] : [{ severity: 'warning' as const, message: 'fewer than one batch of 64' }]),
+          ],
+        },
+      });
+    render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
+    await waitFor(() => expect(screen.getAllByRole('note')).toHaveLength(2));
+    expect(screen.getAllByRole('note').map((n) => n.textContent)).toEqual([
+      'Warning: the train split has no captions: import captions',
+      'Warning: fewer than one batch of 64',
+    ]);
+    expect((screen.getByRole('button', { name: 'Start training' }) as HTMLButtonElement).disabled).toBe(false);
+    await fireEvent.input(input('Batch size'), { target: { value: '16' } });
+    await waitFor(() => expect(core.lastParams('trainingDefaults')).toEqual({ batch: 16 }));
+    await waitFor(() => expect(screen.getAllByRole('note')).toHaveLength(1));
+  });
+
+  it('shows the error a run would stop with and does not start one', async () => {
+    const core = trainCore();
+    core.handlers.trainingDefaults = () =>
+      makeTrainingDefaults({
+        readiness: {
+          trainImages: 1,
+          captioned: 0,
+          pairs: 0,
+          batch: 1,
+          problems: [{ severity: 'error', message: 'training needs at least 2: import captions' }],
+        },
+      });
+    render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The train split cannot train a model: training needs at least 2: import captions',
+    );
+    expect((screen.getByRole('button', { name: 'Start training' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('TrainForm continuing a finished run', () => {
+  it('trains a finished run on to the epochs given in total, more than it has', async () => {
+    const core = trainCore();
+    render(TrainForm, { context: fakeApp(core).context, props: { running: false, resume: '1' } });
+    const button = await screen.findByRole('button', { name: 'Continue for more epochs' });
+    expect(input('Epochs').disabled).toBe(false);
+    expect(input('Epochs').placeholder).toBe('more than 2');
+    expect(document.activeElement).toBe(input('Epochs'));
+    expect(input('Batch size').disabled).toBe(true);
+    expect(screen.getByTestId('train-continue').textContent).toContain('more than 2');
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(input('Epochs'), { target: { value: '2' } });
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(input('Epochs'), { target: { value: '5' } });
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+    await fireEvent.click(button);
+    await waitFor(() => expect(core.lastParams('startTraining')).toEqual({ resumeModelId: 1, epochs: 5 }));
   });
 });
