@@ -14,7 +14,10 @@ import { withValClassification } from './validation.ts';
 export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
-  /** Continue this model from its last checkpoint instead of starting a new one. */
+  /**
+   * Continue this model from its last checkpoint instead of starting a new one; a finished model continues from its
+   * final weights up to `partial.epochs` in total (the only setting a resumed run takes).
+   */
   resume?: number;
   /** 'workers' (default): config.workers threads; 'local': everything in this thread (tests). */
   threads?: 'workers' | 'local';
