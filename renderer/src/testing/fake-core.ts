@@ -197,7 +197,7 @@ export function labCore(n: number, extra: Handlers = {}): { core: FakeCore; item
     item: (p) => {
       const it = items.find((i) => i.id === p.id);
       if (!it) throw new Error(`no item ${p.id}`);
-      return { ...it, format: 'png', bytes: 100, hash: 'h', duplicates: [] };
+      return { ...it, format: 'png', bytes: 100, hash: 'h', duplicates: [], history: [] };
     },
     ...extra,
   });
