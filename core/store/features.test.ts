@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFixtureLab } from './testing/fixture-lab.ts';
 import {
+  countImagesWithoutFeatures,
   featureBackbones,
   featureCoverage,
   featureFailures,
@@ -18,7 +19,7 @@ describe('feature store', () => {
     const db = lab.db;
     const all = imagesWithoutFeatures(db, 'mb', { after: 0, limit: 1000 });
     expect(all.length).toBe(12);
-    expect(all[0]).toMatchObject({ root: '/fixture', path: 'red-square-0.png', pathRaw: null });
+    expect(all[0]).toMatchObject({ hash: 'h0', root: '/fixture', path: 'red-square-0.png', pathRaw: null });
     const first = imagesWithoutFeatures(db, 'mb', { after: 0, limit: 5 });
     expect(first).toEqual(all.slice(0, 5));
     expect(imagesWithoutFeatures(db, 'mb', { after: first[4].imageId, limit: 5 })).toEqual(all.slice(5, 10));
@@ -30,6 +31,8 @@ describe('feature store', () => {
     );
     expect(stored).toBe(5);
     expect(imagesWithoutFeatures(db, 'mb', { after: 0, limit: 1000 })).toEqual(all.slice(5));
+    expect(countImagesWithoutFeatures(db, 'mb')).toBe(7);
+    expect(countImagesWithoutFeatures(db, 'mb', 2)).toBe(12);
     // Another backbone has its own features.
     expect(imagesWithoutFeatures(db, 'other', { after: 0, limit: 1000 }).length).toBe(12);
     // Asking for two views lists the images that have only view 0.

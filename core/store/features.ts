@@ -6,9 +6,11 @@ import type { Db } from './lab.ts';
  * backbone could not be run on. All the SQL of the feature job and its readers.
  */
 
-/** An image without features yet: its content id and one live item's file (root + path relative to it). */
+/** An image without features yet: its content id and hash, and one live item's file (root + path relative to it). */
 export interface ImageToFeature {
   imageId: number;
+  /** sha256 (hex) of the image file's bytes as imported: a file changed since no longer shows this content. */
+  hash: string;
   root: string;
   path: string;
   /** The exact bytes of `path` when the name is not valid UTF-8 (then `path` is only a display form), else null. */
@@ -25,24 +27,30 @@ export interface FeaturePage {
 
 const LIVE = `i.status = 'ok'`;
 
+/** The first live item of each live image whose features from @backbone lack one of views 0 … @views−1, unfailed. */
+const PENDING = `i.id = (SELECT min(j.id) FROM items j WHERE j.image_id = i.image_id AND j.status = 'ok')
+  AND ${LIVE}
+  AND (SELECT count(*) FROM features f WHERE f.backbone = @backbone AND f.image_id = i.image_id AND f.view < @views) < @views
+  AND NOT EXISTS (SELECT 1 FROM feature_failures x WHERE x.backbone = @backbone AND x.image_id = i.image_id)`;
+
 /**
  * Live items' distinct images (in image id order) that have no feature from `backbone` for one of the wanted views
  * and no recorded failure, each with the file of its first live item.
  */
 export function imagesWithoutFeatures(db: Db, backbone: string, page: FeaturePage): ImageToFeature[] {
-  const views = page.views ?? 1;
   return db
     .prepare(
-      `SELECT i.image_id AS imageId, r.path AS root, i.path, i.path_raw AS pathRaw
-       FROM items i JOIN roots r ON r.id = i.root_id
-       WHERE i.id = (SELECT min(j.id) FROM items j WHERE j.image_id = i.image_id AND j.status = 'ok')
-         AND ${LIVE} AND i.image_id > @after
-         AND (SELECT count(*) FROM features f
-              WHERE f.backbone = @backbone AND f.image_id = i.image_id AND f.view < @views) < @views
-         AND NOT EXISTS (SELECT 1 FROM feature_failures x WHERE x.backbone = @backbone AND x.image_id = i.image_id)
+      `SELECT i.image_id AS imageId, g.hash, r.path AS root, i.path, i.path_raw AS pathRaw
+       FROM items i JOIN roots r ON r.id = i.root_id JOIN images g ON g.id = i.image_id
+       WHERE ${PENDING} AND i.image_id > @after
        ORDER BY i.image_id LIMIT @limit`,
     )
-    .all({ backbone, after: page.after, limit: page.limit, views }) as ImageToFeature[];
+    .all({ backbone, after: page.after, limit: page.limit, views: page.views ?? 1 }) as ImageToFeature[];
+}
+
+/** How many images imagesWithoutFeatures would list from the start. */
+export function countImagesWithoutFeatures(db: Db, backbone: string, views = 1): number {
+  return db.prepare(`SELECT count(*) FROM items i WHERE ${PENDING}`).pluck().get({ backbone, views }) as number;
 }
 
 export interface FeatureRow {
