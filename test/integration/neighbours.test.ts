@@ -22,7 +22,8 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('neighbour commands on a trained lab', () => {
-  it('search --text returns scored images, best first', async () => {
+  it('search --text --embedding-only returns scored images, best first', async () => {
+    // Hybrid search (the default) fuses caption keyword matches by rank: only the embedding alone is in score order.
     const r = await runCliJson<{ results: { item: number; path: string; score: number }[] }>([
       'search',
       '--lab',
@@ -31,6 +32,7 @@ describe('neighbour commands on a trained lab', () => {
       'grinning face',
       '-k',
       '7',
+      '--embedding-only',
     ]);
     expect(r.results).toHaveLength(7);
     for (const h of r.results)
