@@ -45,7 +45,7 @@ function describe(db: Db, m: StoredSummary): { config: Record<string, unknown> }
     loss: null,
     epochs: 0,
     dim: numberOr(config.dim, 0),
-    imageSize: numberOr(config.inputSize, 0),
+    imageSize: numberOr(config.imageSize, 0),
     mining: null,
   };
 }
