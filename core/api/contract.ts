@@ -314,8 +314,11 @@ export interface Results extends TheoryResults {
     /** Images of the split (the gallery for text→image) and their captions. */
     images: number;
     captions: number;
-    t2i: RecallMetrics;
-    i2t: RecallMetrics;
+    /** Retrieval between the split's captions and images; null for a model without a text tower. */
+    t2i: RecallMetrics | null;
+    i2t: RecallMetrics | null;
+    /** Why retrieval and zero-shot were not measured (the model has no text tower), or null. */
+    unavailable: string | null;
     /** With category labels: label-prompt zero-shot accuracy over this many classes. */
     zeroShotAccuracy: number | null;
     classes: number | null;

@@ -19,7 +19,8 @@ import { embedAll, NO_TEXTS } from './embed.ts';
 import { startEngines, type Engine } from './engine.ts';
 import { modelLayout } from './layout.ts';
 import type { PixelStore } from './replica.ts';
-import { readStoredModel, type StoredModel } from './stored.ts';
+import { UnsupportedModelKindError } from './load-query-model.ts';
+import { readModelKind, readStoredModel, type StoredModel } from './stored.ts';
 import { encodeAll, Tokenizer } from './tokenizer.ts';
 
 export interface EmbedModelOptions {
@@ -56,7 +57,7 @@ export class ModelNotFinishedError extends UserError {
 }
 
 /**
- * Brings a finished model's embeddings up to date with the lab: embeds the live items without an image embedding
+ * Brings a finished model's embeddings up to date with the lab (a backbone-features model's: backbone-embed.ts): embeds the live items without an image embedding
  * from it (new, changed — migration 003 drops a changed item's vector — or imported while it trained) and the
  * captions without one, or with `all` every item and caption. Writes one transaction per batch, so a killed run
  * loses at most the batch in flight and the next run goes on from there; items and captions that appear or change
@@ -68,6 +69,10 @@ export async function embedModel(
   modelId: number,
   options: EmbedModelOptions = {},
 ): Promise<EmbedModelResult> {
+  const kind = readModelKind(lab.db, modelId);
+  if (kind === 'backbone') return (await import('./backbone-embed.ts')).embedBackboneModel(lab, modelId, options);
+  if (kind === 'onnx-clip') return (await import('./onnx/embed.ts')).embedOnnxModel(lab, modelId, options);
+  if (kind !== 'trained') throw new UnsupportedModelKindError(modelId, kind);
   const started = performance.now();
   const model = readStoredModel(lab.db, modelId);
   if (model.status !== 'done' || !model.hasWeights) throw new ModelNotFinishedError(modelId, model.status);

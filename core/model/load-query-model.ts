@@ -30,6 +30,7 @@ export class UnsupportedModelKindError extends UserError {
  */
 const LOADERS: Partial<Record<ModelKind, QueryModelLoader>> = {
   trained: (lab, id, o) => import('./model.ts').then((m) => m.EmbeddingModel.load(lab, id, o)),
+  backbone: (lab, id) => import('./backbone-model.ts').then((m) => m.BackboneQueryModel.load(lab, id)),
   'onnx-clip': (lab, id) => import('./onnx/load.ts').then((m) => m.loadOnnxClipModel(lab, id)),
 };
 

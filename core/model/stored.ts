@@ -63,6 +63,11 @@ export function modelKindOf(config: unknown, modelId: number): ModelKind {
   return parseStored(kindSchema, config, modelId, 'configuration').kind;
 }
 
+/** Whether a kind of model has a text tower (text queries, captions, zero-shot): all but backbone features. */
+export function kindHasText(kind: ModelKind): boolean {
+  return kind !== 'backbone';
+}
+
 /** The kind of model `id`. */
 export function readModelKind(db: Db, id: number): ModelKind {
   return modelKindOf(getModel(db, id).config, id);

@@ -1,6 +1,7 @@
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { captionsToEmbed, itemsToEmbed } from '../store/embeddings.ts';
+import { kindHasText, readModelKind } from '../model/stored.ts';
 import { listModels } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -14,11 +15,12 @@ function finishedModels(ctx: ServiceContext): number[] {
     .sort((a, b) => a - b);
 }
 
-/** True when the model has a live item or caption without an embedding from it. */
+/** True when the model has a live item or caption (one with a text tower) without an embedding from it. */
 function behind(ctx: ServiceContext, modelId: number): boolean {
   const page = { all: false, after: 0, limit: 1 };
   const db = ctx.lab.db;
-  return itemsToEmbed(db, modelId, page).length > 0 || captionsToEmbed(db, modelId, page).length > 0;
+  if (itemsToEmbed(db, modelId, page).length > 0) return true;
+  return kindHasText(readModelKind(db, modelId)) && captionsToEmbed(db, modelId, page).length > 0;
 }
 
 /**

@@ -204,7 +204,7 @@ describe('the API on a trained lab', () => {
       expect(knn.neighbours).toHaveLength(3);
       expect(knn.neighbours.map((n) => n.itemId)).not.toContain(1); // the query item does not vote for itself
       const ev = await call(service, 'evaluate', { split: 'test' });
-      expect(ev.t2i.r10).toBeGreaterThanOrEqual(ev.t2i.r1);
+      expect(ev.t2i!.r10).toBeGreaterThanOrEqual(ev.t2i!.r1);
       expect(ev.confusion!.matrix.flat().reduce((a, b) => a + b, 0)).toBe(
         (await call(service, 'listItems', { split: 'test' })).total,
       );

@@ -34,12 +34,15 @@ export function register(program: Command): void {
       }
       const out = process.stdout;
       out.write(`model ${r.modelId} on ${r.split}: ${r.images} images, ${r.captions} captions\n`);
-      out.write(
-        `  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`,
-      );
-      out.write(
-        `  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`,
-      );
+      if (r.t2i)
+        out.write(
+          `  text→image  R@1 ${pct(r.t2i.r1)}  R@5 ${pct(r.t2i.r5)}  R@10 ${pct(r.t2i.r10)}  median rank ${r.t2i.medianRank}\n`,
+        );
+      if (r.i2t)
+        out.write(
+          `  image→text  R@1 ${pct(r.i2t.r1)}  R@5 ${pct(r.i2t.r5)}  R@10 ${pct(r.i2t.r10)}  median rank ${r.i2t.medianRank}\n`,
+        );
+      if (r.unavailable) out.write(`  ${r.unavailable}\n`);
       if (r.zeroShotAccuracy !== null)
         out.write(`  zero-shot accuracy (${r.classes} label prompts)  ${pct(r.zeroShotAccuracy)}\n`);
       if (r.knnAccuracy !== null) out.write(`  k-NN accuracy (k=${r.k}, train gallery)  ${pct(r.knnAccuracy)}\n`);

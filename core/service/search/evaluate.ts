@@ -71,6 +71,7 @@ export async function evaluate(
     captions: r.captions,
     t2i: r.t2i,
     i2t: r.i2t,
+    unavailable: r.unavailable ?? null,
     zeroShotAccuracy: r.zeroShotAccuracy ?? null,
     classes: r.classes ?? null,
     ...knn,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
 import { NoTextTowerError, type QueryModel } from '../../model/query-model.ts';
-import { readModelKind } from '../../model/stored.ts';
+import { kindHasText, readModelKind } from '../../model/stored.ts';
 import { allCaptions } from '../../store/captions.ts';
 import { labeledItemsOfSplit } from '../../store/items.ts';
 import type { Lab } from '../../store/lab.ts';
@@ -60,7 +60,7 @@ export class GalleryCache {
 
   /** Throws NoTextTowerError when model `id` has no text tower (backbone features), before anything is loaded. */
   requireText(id: number): void {
-    if (readModelKind(this.lab.db, id) === 'backbone') throw new NoTextTowerError(id);
+    if (!kindHasText(readModelKind(this.lab.db, id))) throw new NoTextTowerError(id);
   }
 
   model(id: number): Promise<QueryModel> {

@@ -43,6 +43,7 @@ function classifyCore() {
       captions: 8,
       t2i: { r1: 0.2, r5: 0.4, r10: 0.5, medianRank: 6 },
       i2t: { r1: 0.1, r5: 0.3, r10: 0.4, medianRank: 9 },
+      unavailable: null,
       knnAccuracy: 0.75,
       k: p.k ?? 5,
       metric: p.metric ?? 'cosine',

@@ -14,6 +14,7 @@ function evaluation(p: Params<'evaluate'>): Results['evaluate'] {
     captions: 8,
     t2i: { r1: 0.2, r5: 0.45, r10: 0.6, medianRank: 6 },
     i2t: { r1: 0.1, r5: 0.3, r10: 0.4, medianRank: 9 },
+    unavailable: null,
     knnAccuracy: 0.75,
     k: p.k ?? 5,
     metric: p.metric ?? 'cosine',
@@ -54,6 +55,17 @@ describe('EvaluationPanel', () => {
     expect(screen.getByLabelText('Flags predicted as Food: 1').textContent?.trim()).toBe('1');
     expect(screen.getByText('KNN predictions (K = 5, cosine) on the test split')).toBeTruthy();
     expect(screen.queryByText(/votes were tied/)).toBeNull();
+  });
+
+  it('shows only k-NN for a model without a text tower, and why retrieval and zero-shot are missing', async () => {
+    const why = 'model 3 has no text tower (backbone features): …; text→image, image→text and zero-shot need one';
+    const { core } = labCore(4, {
+      evaluate: (p) => ({ ...evaluation(p), t2i: null, i2t: null, unavailable: why }),
+    });
+    render(EvaluationPanel, { context: fakeApp(core).context, props: { modelId: 3 } });
+    await waitFor(() => expect(screen.getByRole('list', { name: 'Evaluation metrics' })).toBeTruthy());
+    expect(metrics()).toEqual(['kNN accuracy (K = 5, cosine) 75.0 %']);
+    expect(screen.getByText(why)).toBeTruthy();
   });
 
   it('re-evaluates on another split, and says when that split has no labels', async () => {
