@@ -99,3 +99,49 @@ describe('RunTable', () => {
     );
   });
 });
+
+describe('RunTable actions', () => {
+  const runs = [
+    makeModel(4, { status: 'training', epochsDone: 1 }),
+    makeModel(3, { status: 'done' }),
+    makeModel(2, { name: 'backbone features', kind: 'backbone', loss: null, status: 'done', epochsDone: 0 }),
+    makeModel(1, { status: 'cancelled' }),
+  ];
+
+  it('offers to continue a finished run trained here, not one that is training, stopped or not trained here', async () => {
+    const oncontinue = vi.fn();
+    const { rerender } = render(RunTable, {
+      props: { models: runs, selectedId: null, onselect: () => {}, oncontinue },
+    });
+    const buttons = screen.getAllByRole('button', { name: /^Continue run/ });
+    expect(buttons.map((b) => b.getAttribute('aria-label'))).toEqual(['Continue run #3 for more epochs']);
+    await fireEvent.click(buttons[0]);
+    expect(oncontinue).toHaveBeenCalledWith(3);
+    await rerender({ busy: true });
+    expect((screen.getByRole('button', { name: /^Continue run/ }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('removes a run once confirmed, and shows why core refused', async () => {
+    const onremove = vi.fn(async (id: number) => {
+      if (id === 4) throw new Error('model 4 is training (pid 42): stop it before removing it');
+    });
+    render(RunTable, { props: { models: runs, selectedId: null, onselect: () => {}, onremove } });
+    const row = (i: number) => rows()[i];
+    await fireEvent.click(within(row(1)).getByRole('button', { name: 'Remove' }));
+    const confirm = within(row(1)).getByRole('group', { name: 'Confirm: Remove' });
+    expect(confirm.textContent).toContain('Remove run #3 run-3 with its history, checkpoints and embeddings?');
+    expect(onremove).not.toHaveBeenCalled();
+    await fireEvent.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(within(row(1)).queryByRole('group')).toBeNull();
+
+    await fireEvent.click(within(row(1)).getByRole('button', { name: 'Remove' }));
+    await fireEvent.click(within(row(1)).getByRole('button', { name: 'Remove run #3' }));
+    expect(onremove).toHaveBeenCalledWith(3);
+
+    await fireEvent.click(within(row(0)).getByRole('button', { name: 'Remove' }));
+    await fireEvent.click(within(row(0)).getByRole('button', { name: 'Remove run #4' }));
+    expect((await within(row(0)).findByRole('alert')).textContent).toBe(
+      'model 4 is training (pid 42): stop it before removing it',
+    );
+  });
+});

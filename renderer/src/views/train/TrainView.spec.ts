@@ -165,4 +165,47 @@ describe('TrainView', () => {
     await fireEvent.click(within(table).getByRole('button', { name: 'Resume run #2' }));
     await waitFor(() => expect(core.lastParams('startTraining')).toEqual({ resumeModelId: 2 }));
   });
+
+  it('continues a finished run from the run table: the form asks for the epochs in total', async () => {
+    const { core } = labCore(10, {
+      models: () => ({ models: [makeModel(1, { status: 'done', epochsDone: 20 })] }),
+      modelHistory: () => history(3),
+      startTraining: () => ({ jobId: 'c' }),
+    });
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(TrainView, { context: app.context });
+    const table = await screen.findByRole('table', { name: 'Training runs' });
+    await fireEvent.click(within(table).getByRole('button', { name: 'Continue run #1 for more epochs' }));
+    expect(screen.getByRole('heading', { name: 'Resume or continue a run' })).toBeTruthy();
+    expect((screen.getByLabelText('Resume') as HTMLSelectElement).value).toBe('1');
+    const epochs = screen.getByLabelText('Epochs') as HTMLInputElement;
+    expect(epochs.placeholder).toBe('more than 20');
+    await fireEvent.input(epochs, { target: { value: '30' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Continue for more epochs' }));
+    await waitFor(() => expect(core.lastParams('startTraining')).toEqual({ resumeModelId: 1, epochs: 30 }));
+    expect(screen.getByRole('heading', { name: 'New run' })).toBeTruthy();
+  });
+
+  it('removes a run from the table once confirmed, and lists the runs again', async () => {
+    let models = [makeModel(2), makeModel(1)];
+    const { core } = labCore(10, {
+      models: () => ({ models }),
+      modelHistory: () => history(3),
+      removeModel: (p) => {
+        models = models.filter((m) => m.id !== p.modelId);
+        return { modelId: p.modelId };
+      },
+    });
+    const app = fakeApp(core);
+    stop = app.stop;
+    render(TrainView, { context: app.context });
+    const table = await screen.findByRole('table', { name: 'Training runs' });
+    const row = within(table).getAllByRole('row')[1];
+    await fireEvent.click(within(row).getByRole('button', { name: 'Remove' }));
+    await fireEvent.click(within(row).getByRole('button', { name: 'Remove run #2' }));
+    await waitFor(() => expect(core.lastParams('removeModel')).toEqual({ modelId: 2 }));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
+    expect(within(table).queryByRole('button', { name: '#2 run-2' })).toBeNull();
+  });
 });
