@@ -1,40 +1,35 @@
-import { initBackend } from '../backend.ts';
 import { UnknownBackboneError, type Backbone, type BackboneInfo } from './backbone.ts';
-import { INCEPTION_V3, loadInceptionV3 } from './inception.ts';
-import { loadMobilenetV2, loadMobilenetV2Mid, MOBILENET_V2, MOBILENET_V2_MID } from './mobilenet.ts';
+import { CATALOG } from './catalog.ts';
 
 export type { Backbone, BackboneInfo } from './backbone.ts';
 export { UnknownBackboneError, BackboneLoadError } from './backbone.ts';
+export { DEFAULT_BACKBONE } from './catalog.ts';
 
-/** The registered backbones: what each is, and how to load it. */
-interface Registered extends BackboneInfo {
-  load(): Promise<Backbone>;
-}
-
-const REGISTRY: readonly Registered[] = [
-  { ...MOBILENET_V2_MID, load: loadMobilenetV2Mid },
-  { ...MOBILENET_V2, load: loadMobilenetV2 },
-  { ...INCEPTION_V3, load: loadInceptionV3 },
-];
-
-/** The backbone of new labs and runs: the best k-NN accuracy on the emoji set of the three (README, Backbones). */
-export const DEFAULT_BACKBONE = 'mobilenet_v2_mid';
+/**
+ * The backbone registry: names from ./catalog.ts, each loaded by its family's module, imported on first use (so
+ * naming and checking a backbone loads no TF.js).
+ */
+const LOADERS: Record<string, () => Promise<Backbone>> = {
+  mobilenet_v2_mid: async () => (await import('./mobilenet.ts')).loadMobilenetV2Mid(),
+  mobilenet_v2: async () => (await import('./mobilenet.ts')).loadMobilenetV2(),
+  inception_v3: async () => (await import('./inception.ts')).loadInceptionV3(),
+};
 
 export function backboneNames(): string[] {
-  return REGISTRY.map((b) => b.name);
+  return CATALOG.map((b) => b.name);
 }
 
 /** What a backbone is (name, title, input size, feature dimension) without loading it. */
 export function backboneInfo(name: string): BackboneInfo {
-  const b = REGISTRY.find((r) => r.name === name);
+  const b = CATALOG.find((r) => r.name === name);
   if (!b) throw new UnknownBackboneError(name, backboneNames());
-  return { name: b.name, title: b.title, inputSize: b.inputSize, featureDim: b.featureDim };
+  return { ...b };
 }
 
 /** Loads a backbone's weights (offline, from the installed packages) on this thread's TF.js backend. */
 export async function loadBackbone(name: string): Promise<Backbone> {
-  const b = REGISTRY.find((r) => r.name === name);
-  if (!b) throw new UnknownBackboneError(name, backboneNames());
+  const info = backboneInfo(name);
+  const { initBackend } = await import('../backend.ts');
   await initBackend();
-  return b.load();
+  return LOADERS[info.name]();
 }
