@@ -1,4 +1,5 @@
 import { RateMeter } from '../data/progress.ts';
+import { matrix, normaliseRows } from '../knn/index.ts';
 import {
   embeddingCoverage,
   itemsToEmbed,
@@ -12,17 +13,6 @@ import { getModel } from '../store/models.ts';
 import { readBackboneModelConfig } from './backbone-model.ts';
 import { ModelNotFinishedError, type EmbedModelOptions, type EmbedModelResult } from './embed-incremental.ts';
 import { StoredModelError } from './stored.ts';
-
-/** Scales each row of an n × dim matrix to unit length in place (a zero row stays zero). */
-export function normaliseRows(data: Float32Array, dim: number): Float32Array {
-  for (let at = 0; at < data.length; at += dim) {
-    let sq = 0;
-    for (let j = 0; j < dim; j++) sq += data[at + j] * data[at + j];
-    const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-    for (let j = 0; j < dim; j++) data[at + j] *= inv;
-  }
-  return data;
-}
 
 /**
  * embedModel for a backbone-features model: the image embedding of each live item without one (with `all`, of
@@ -84,7 +74,8 @@ export async function embedBackboneModel(
       const r = rowOf.get(it.imageId)!;
       vectors.set(f.data.subarray(r * dim, (r + 1) * dim), k * dim);
     });
-    return saveItemEmbeddings(lab.db, modelId, kept, normaliseRows(vectors, dim), dim);
+    const unit = normaliseRows(matrix(vectors, kept.length, dim)).data;
+    return saveItemEmbeddings(lab.db, modelId, kept, unit, dim);
   };
 
   if (options.all) {

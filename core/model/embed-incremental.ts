@@ -19,7 +19,6 @@ import { embedAll, NO_TEXTS } from './embed.ts';
 import { startEngines, type Engine } from './engine.ts';
 import { modelLayout } from './layout.ts';
 import type { PixelStore } from './replica.ts';
-import { UnsupportedModelKindError } from './load-query-model.ts';
 import { readModelKind, readStoredModel, type StoredModel } from './stored.ts';
 import { encodeAll, Tokenizer } from './tokenizer.ts';
 
@@ -72,7 +71,6 @@ export async function embedModel(
   const kind = readModelKind(lab.db, modelId);
   if (kind === 'backbone') return (await import('./backbone-embed.ts')).embedBackboneModel(lab, modelId, options);
   if (kind === 'onnx-clip') return (await import('./onnx/embed.ts')).embedOnnxModel(lab, modelId, options);
-  if (kind !== 'trained') throw new UnsupportedModelKindError(modelId, kind);
   const started = performance.now();
   const model = readStoredModel(lab.db, modelId);
   if (model.status !== 'done' || !model.hasWeights) throw new ModelNotFinishedError(modelId, model.status);
