@@ -85,6 +85,14 @@ export const params = {
   modelHistory: z.object({ modelId: id }).strict(),
   /** Deletes a run that is not training (finished, cancelled, failed or interrupted) with all it stored. */
   removeModel: z.object({ modelId: id }).strict(),
+  /**
+   * Adds a CLIP exported in the Hugging Face layout (onnx/vision_model.onnx, onnx/text_model.onnx, tokenizer.json,
+   * preprocessor_config.json) from a local folder as a model of the lab, after checking it fully (nothing is written
+   * when something is wrong: the error names the file); then embeds the lab with it, as a job of kind 'embed'.
+   */
+  addModel: z
+    .object({ folder: z.string().min(1).max(4096), name: z.string().trim().min(1).max(200).optional() })
+    .strict(),
   startTraining: z
     .object({
       loss: LOSS.default('npair'),
@@ -270,6 +278,8 @@ export interface Results extends TheoryResults {
     epochs: { epoch: number; t2i: RecallMetrics; i2t: RecallMetrics; loss: number }[];
   };
   removeModel: { modelId: number };
+  /** The new model, as the model table lists it, and the job embedding the lab with it. */
+  addModel: { model: ModelSummary; jobId: string };
   startTraining: { jobId: string };
   trainingDefaults: {
     /** The defaults of the settings startTraining takes, under its names. */

@@ -10,6 +10,7 @@ import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
 import { originalFile } from './media.ts';
 import { neighbourHandlers } from './neighbours.ts';
+import { onnxModelHandlers } from './onnx-models.ts';
 import { createSearchContext, type SearchContextOptions } from './search/context.ts';
 import { TheoryService, type LabeledMatrix, type TheoryWorkerPolicy } from './theory/handlers.ts';
 import { trainingHandlers } from './training.ts';
@@ -46,6 +47,7 @@ export class NearlabService {
       ...libraryHandlers(ctx),
       ...itemEditHandlers(ctx),
       ...trainingHandlers(ctx),
+      ...onnxModelHandlers(ctx),
       ...embeddingHandlers(ctx),
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,

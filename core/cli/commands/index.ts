@@ -8,6 +8,7 @@ import { register as indexCommand } from './index-cmd.ts';
 import { register as infoCommand } from './info.ts';
 import { register as itemsCommand } from './items.ts';
 import { register as knnCurveCommand } from './knn-curve.ts';
+import { register as modelCommand } from './model.ts';
 import { register as modelsCommand } from './models.ts';
 import { register as searchCommand } from './search.ts';
 import { register as serveCommand } from './serve.ts';
@@ -24,6 +25,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   itemsCommand,
   trainCommand,
   modelsCommand,
+  modelCommand,
   embedCommand,
   evalCommand,
   searchCommand,

@@ -8,6 +8,7 @@ import { itemFileLocation } from '../../store/items.ts';
 import { Lab } from '../../store/lab.ts';
 import { listModels } from '../../store/models.ts';
 import { createFixtureLab } from '../../store/testing/fixture-lab.ts';
+import { embedModel } from '../embed-incremental.ts';
 import { embedOnnxModel } from './embed.ts';
 import { loadQueryModel } from '../load-query-model.ts';
 import { addOnnxModel, OnnxModelAlreadyAddedError } from './add.ts';
@@ -36,7 +37,8 @@ describe('a user CLIP in a lab', () => {
     expect(row.hasWeights).toBe(true);
 
     const progress: number[] = [];
-    const r = await embedOnnxModel(lab, added.modelId, { batchSize: 10, onProgress: (p) => progress.push(p.done) });
+    // Through embedModel, which every embed job calls: it dispatches on the model's kind.
+    const r = await embedModel(lab, added.modelId, { batchSize: 10, onProgress: (p) => progress.push(p.done) });
     expect(r).toMatchObject({ status: 'done', images: 24, captions: 24 });
     expect(progress.at(-1)).toBe(48);
     const c = embeddingCoverage(lab.db, added.modelId);
@@ -45,7 +47,7 @@ describe('a user CLIP in a lab', () => {
     for (let i = 0; i < images.ids.length; i++)
       expect(Math.hypot(...images.data.subarray(i * 16, (i + 1) * 16))).toBeCloseTo(1, 5);
     // Incremental: nothing new, nothing embedded again.
-    expect(await embedOnnxModel(lab, added.modelId)).toMatchObject({ images: 0, captions: 0 });
+    expect(await embedModel(lab, added.modelId)).toMatchObject({ images: 0, captions: 0 });
 
     // Search and classification load it by its kind.
     const model = await loadQueryModel(lab, added.modelId);
