@@ -16,6 +16,7 @@ import { createFixtureLab, SHAPES } from '../store/testing/fixture-lab.ts';
 import { itemPixelsReader } from '../store/pixels.ts';
 import { BackboneQueryModel, ensureBackboneModel } from './backbone-model.ts';
 import { embedModel } from './embed-incremental.ts';
+import { extractFeatures } from './features/extract.ts';
 import { loadQueryModel } from './load-query-model.ts';
 import { NoTextTowerError } from './query-model.ts';
 
@@ -141,4 +142,18 @@ describe('backbone features as a model', () => {
       model.dispose();
     }
   }, 60_000);
+
+  it('exists and covers the lab as soon as the feature job has written features', async () => {
+    const fresh = createFixtureLab({ perPair: 1 });
+    try {
+      expect(listModels(fresh.db)).toEqual([]);
+      const r = await extractFeatures(fresh, BACKBONE, { threads: 0 });
+      expect(r.computed).toBe(12);
+      const [model] = listModels(fresh.db);
+      expect(model).toMatchObject({ kind: 'backbone', backbone: BACKBONE, status: 'done' });
+      expect(readEmbeddings(fresh.db, model.id, 'image').ids.length).toBe(12);
+    } finally {
+      fresh.close();
+    }
+  }, 120_000);
 });

@@ -14,6 +14,8 @@ import type { Lab } from '../../store/lab.ts';
 import { imagePixelsReader } from '../../store/pixels.ts';
 import { UserError } from '../../util/user-error.ts';
 import { backboneInfo, type BackboneInfo } from '../backbones/index.ts';
+import { embedBackboneModel } from '../backbone-embed.ts';
+import { ensureBackboneModel } from '../backbone-model.ts';
 import { backboneInput } from '../backbones/preprocess.ts';
 import { startRunners, type BatchRunner } from './runner.ts';
 
@@ -81,6 +83,12 @@ export async function extractFeatures(
       await Promise.all(runners.map((r) => r.close()));
     }
   }
+  // Features exist: "backbone features" is a model of its own (made once), its embeddings a copy of them.
+  const coverage = featureCoverage(lab.db, backbone);
+  if (coverage.done > 0 && !options.signal?.aborted) {
+    const modelId = ensureBackboneModel(lab, backbone);
+    if (modelId !== null) await embedBackboneModel(lab, modelId, { signal: options.signal });
+  }
   return {
     backbone,
     status: options.signal?.aborted && job.remaining() > 0 ? 'cancelled' : 'done',
@@ -88,7 +96,7 @@ export async function extractFeatures(
     fromPixels: job.fromPixels,
     failed: job.failed,
     seconds: (performance.now() - started) / 1000,
-    coverage: featureCoverage(lab.db, backbone),
+    coverage,
   };
 }
 
