@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Imports do not go on to compute backbone features (core/model/features/after-import.ts): the tests about
+    // features ask for them.
+    env: { NEARLAB_FEATURES_AFTER_IMPORT: '0' },
     // Two cores: integration tests spawn CLIs and decode images; more forks only thrash.
     maxWorkers: 2,
     projects: [

@@ -120,6 +120,11 @@ export const params = {
    * `all` every one again; without modelId, every finished model in turn. A job of kind 'embed'.
    */
   startEmbedding: z.object({ modelId: id.optional(), all: z.boolean().default(false) }).strict(),
+  /**
+   * Computes a frozen backbone's features (default: the default backbone) of the live images that have none yet.
+   * A job of kind 'features'; an import queues one for the default backbone by itself.
+   */
+  startFeatures: z.object({ backbone: z.string().min(1).max(200).optional() }).strict(),
 
   // Neighbours (issue 4). modelId defaults to the newest trained model.
   search: z
@@ -241,7 +246,7 @@ export interface ProblemSummary {
   reason: string;
 }
 
-export type JobKind = 'import' | 'train' | 'embed';
+export type JobKind = 'import' | 'train' | 'embed' | 'features';
 
 export interface JobState {
   id: string;
@@ -299,6 +304,7 @@ export interface Results extends TheoryResults {
     estimate: { seconds: number; samplesPerSec: number; modelId: number } | null;
   };
   startEmbedding: { jobId: string };
+  startFeatures: { jobId: string };
   search: {
     modelId: number;
     results: SearchHit[];

@@ -32,6 +32,11 @@ export interface LabInfo {
   /** Files that were imported once and are gone from their folder. */
   missing: number;
   roots: { path: string; items: number; lastImport: string | null; lastStatus: string | null }[];
+  /**
+   * Per backbone with stored features (or failures): distinct live images, those with features (view 0), those
+   * it failed on.
+   */
+  features: Record<string, { images: number; done: number; failed: number }>;
 }
 
 /** Which part of the data an item serves: training, validation while training, or the final test. */

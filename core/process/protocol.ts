@@ -46,7 +46,7 @@ const progress = z
 const jobState = z
   .object({
     id: z.string().max(100),
-    kind: z.enum(['import', 'train', 'embed']),
+    kind: z.enum(['import', 'train', 'embed', 'features']),
     title: z.string().max(10_000),
     status: z.enum(['running', 'done', 'failed', 'cancelled']),
     progress: progress.nullable(),

@@ -6,7 +6,9 @@ import { labInfo } from '../store/info.ts';
 import { listItems } from '../store/items.ts';
 import { latestImportProblems } from '../store/problems.ts';
 import type { ServiceContext } from './context.ts';
+import { featuresAfterImport } from '../model/features/after-import.ts';
 import { embedWhenBehind } from './embedding.ts';
+import { featuresWhenBehind } from './features.ts';
 import { fullItemDetail } from './item-edits.ts';
 
 /** resources/sample; the packaged app sets NEARLAB_SAMPLE_DIR to its unpacked copy. */
@@ -18,8 +20,11 @@ export type LibraryApi = Pick<
   'info' | 'listItems' | 'item' | 'importProblems' | 'startImport' | 'sampleFolder' | 'jobs' | 'cancelJob'
 >;
 
-/** The Library: what the lab holds, its import problems, and import jobs. */
-export function libraryHandlers(ctx: ServiceContext): LibraryApi {
+/**
+ * The Library: what the lab holds, its import problems, and import jobs. A finished import queues a features job
+ * for the default backbone (unless `featuresAfterImport` is false), then an embed job when models are behind.
+ */
+export function libraryHandlers(ctx: ServiceContext, options: { featuresAfterImport?: boolean } = {}): LibraryApi {
   const db = ctx.lab.db;
   return {
     info: async () => ({ lab: ctx.lab.path, ...labInfo(db) }),
@@ -41,9 +46,11 @@ export function libraryHandlers(ctx: ServiceContext): LibraryApi {
           return counts;
         },
         () => {
-          // Changed and missing items change what galleries hold; new and changed items get embedded.
+          // Changed and missing items change what galleries hold; new and changed items get the default backbone's
+          // features, then get embedded.
           ctx.search.cache.invalidate();
           ctx.emit({ type: 'lab-changed' });
+          if (finished && (options.featuresAfterImport ?? featuresAfterImport())) featuresWhenBehind(ctx);
           if (finished) embedWhenBehind(ctx);
         },
       );

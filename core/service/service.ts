@@ -5,6 +5,7 @@ import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 import { embeddingHandlers } from './embedding.ts';
+import { featureHandlers } from './features.ts';
 import { itemEditHandlers } from './item-edits.ts';
 import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
@@ -18,6 +19,8 @@ import { trainingHandlers } from './training.ts';
 export interface ServiceOptions extends SearchContextOptions {
   /** Where Theory-lab tasks run (default 'auto': heavy ones on worker threads). */
   theoryWorkers?: TheoryWorkerPolicy;
+  /** A finished import job queues a features job for the default backbone (default: featuresAfterImport()). */
+  featuresAfterImport?: boolean;
 }
 
 /**
@@ -44,11 +47,12 @@ export class NearlabService {
     };
     this.theory = new TheoryService(lab, (limit) => latestImageEmbeddings(lab, limit), options.theoryWorkers);
     this.api = {
-      ...libraryHandlers(ctx),
+      ...libraryHandlers(ctx, { featuresAfterImport: options.featuresAfterImport }),
       ...itemEditHandlers(ctx),
       ...trainingHandlers(ctx),
       ...onnxModelHandlers(ctx),
       ...embeddingHandlers(ctx),
+      ...featureHandlers(ctx),
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,
     };

@@ -138,7 +138,10 @@ export function featureCoverage(db: Db, backbone: string): FeatureCoverage {
     .get({ backbone }) as FeatureCoverage;
 }
 
-/** The backbones that have features stored in the lab, by name. */
+/** The backbones that have features (or recorded failures) in the lab, by name. */
 export function featureBackbones(db: Db): string[] {
-  return db.prepare('SELECT DISTINCT backbone FROM features ORDER BY backbone').pluck().all() as string[];
+  return db
+    .prepare('SELECT DISTINCT backbone FROM features UNION SELECT DISTINCT backbone FROM feature_failures ORDER BY 1')
+    .pluck()
+    .all() as string[];
 }

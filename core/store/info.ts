@@ -1,4 +1,5 @@
 import type { LabInfo } from '../api/types.ts';
+import { featureBackbones, featureCoverage } from './features.ts';
 import type { Db } from './lab.ts';
 
 const LIVE = `items.status = 'ok'`;
@@ -54,5 +55,6 @@ export function labInfo(db: Db): LabInfo {
     warnings: problems.find((p) => p.severity === 'warning')?.n ?? 0,
     missing,
     roots,
+    features: Object.fromEntries(featureBackbones(db).map((b) => [b, featureCoverage(db, b)])),
   };
 }

@@ -10,6 +10,8 @@ import type { Lab } from '../../store/lab.ts';
 import type { EmbedModelResult } from '../../model/embed-incremental.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { embedLine } from './embed.ts';
+import { featuresLine, runFeatures } from './features.ts';
+import { featuresAfterImport, IMPORT_BACKBONE } from '../../model/features/after-import.ts';
 import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
 import { cancellableBySigint } from '../interrupt.ts';
 import { withLab } from '../with-lab.ts';
@@ -25,6 +27,7 @@ const importOptions = commonOptions
     holdout: numberArg('--holdout').pipe(z.number().min(0).max(0.49)).optional(),
     maxPixels: numberArg('--max-pixels').pipe(z.number().int().positive()).optional(),
     embed: z.boolean().default(true),
+    features: z.boolean().default(true),
   })
   .refine((o) => !(o.split && o.holdout !== undefined), { message: 'give either --split or --holdout, not both' });
 
@@ -46,6 +49,7 @@ export function register(program: Command): void {
     .option('--holdout <fraction>', 'fraction of new images for val and again for test (default 0.1)')
     .option('--max-pixels <n>', 'largest image accepted, in pixels (default 100000000)')
     .option('--no-embed', "do not embed the new and changed images with the lab's trained models")
+    .option('--no-features', `do not compute the ${IMPORT_BACKBONE} backbone's features of the new images`)
     .option('--json', 'print one JSON object')
     .action(async (folder: string, raw: unknown) => {
       const { importFolder } = await import('../../data/import/import-folder.ts');
@@ -68,15 +72,22 @@ export function register(program: Command): void {
               signal,
               onProgress: bar.update,
             });
-            const embedded = summary.status === 'done' && o.embed ? await embedNewItems(lab, signal, bar.update) : [];
+            // Features first: models built on the backbone's features embed from them.
+            const features =
+              summary.status === 'done' && o.features && featuresAfterImport()
+                ? await runFeatures(lab, IMPORT_BACKBONE, { signal, onProgress: bar.update })
+                : null;
+            const embedded =
+              summary.status === 'done' && o.embed && !signal.aborted ? await embedNewItems(lab, signal, bar.update) : [];
             bar.done();
-            if (o.json) printJson({ lab: lab.path, ...summary, embedded });
+            if (o.json) printJson({ lab: lab.path, ...summary, features, embedded });
             else {
               printSummary(lab.path, summary);
+              if (features) process.stdout.write(`  ${featuresLine(features)}\n`);
               for (const r of embedded) process.stdout.write(`  ${embedLine(r)}\n`);
             }
-            if (summary.status === 'cancelled' || embedded.some((r) => r.status === 'cancelled'))
-              process.exitCode = 130;
+            const stopped = features?.status === 'cancelled' || embedded.some((r) => r.status === 'cancelled');
+            if (summary.status === 'cancelled' || stopped) process.exitCode = 130;
           },
           { create: true, job: { kind: 'import', title: `the import of ${resolve(folder)}` }, signal },
         ),

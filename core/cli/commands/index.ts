@@ -3,6 +3,7 @@ import { register as classifyCommand } from './classify.ts';
 import { register as embedCommand } from './embed.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as exportCommand } from './export.ts';
+import { register as featuresCommand } from './features.ts';
 import { register as importCommand } from './import.ts';
 import { register as indexCommand } from './index-cmd.ts';
 import { register as infoCommand } from './info.ts';
@@ -26,6 +27,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   trainCommand,
   modelsCommand,
   modelCommand,
+  featuresCommand,
   embedCommand,
   evalCommand,
   searchCommand,

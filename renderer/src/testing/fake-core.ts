@@ -112,6 +112,7 @@ export function makeInfo(items: ItemSummary[], lab = '/tmp/test.lab'): Results['
     warnings: 0,
     missing: 0,
     roots: [],
+    features: {},
   };
 }
 
