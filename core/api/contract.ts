@@ -314,6 +314,13 @@ export interface Results extends TheoryResults {
      */
     weakMatch: boolean;
     weakBelow: number | null;
+    /**
+     * A text query's words that the model's vocabulary lacks (null for image queries, and for models that know
+     * every word). A query of only unknown words, or of none (emoji, punctuation), is a weak match too.
+     */
+    unknownWords: string[] | null;
+    /** Why the match is weak: every query word unknown to the model (or none at all), or a low best score. */
+    weakReason: 'unknown-words' | 'low-score' | null;
   };
   classify: {
     modelId: number;

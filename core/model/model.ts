@@ -85,6 +85,10 @@ export class EmbeddingModel implements QueryModel {
     return this.replica.embedTexts(encodeAll(this.tokenizer, texts));
   }
 
+  unknownWords(text: string): string[] {
+    return this.tokenizer.unknownWords(text);
+  }
+
   /** The prompt used for label names ("a photo of a {label}"), as trained with label prompts. */
   static prompt(label: string): string {
     return labelPrompt(label);

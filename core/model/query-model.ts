@@ -25,6 +25,12 @@ export interface QueryModel {
   embedImages(images: readonly QueryImage[]): Promise<Float32Array>;
   /** Throws NoTextTowerError when `hasText` is false. */
   embedTexts(texts: readonly string[]): Promise<Float32Array>;
+  /**
+   * The words of a text query that the text tower never saw in training (a vocabulary built from the lab's
+   * captions), or null when the model cannot tell (a subword tokenizer knows every word). A query of only unknown
+   * words (or no words: emoji, punctuation) cannot be understood, whatever its scores.
+   */
+  unknownWords?(text: string): string[] | null;
   dispose(): void;
 }
 

@@ -36,6 +36,12 @@ describe('tokenizer', () => {
     expect(Math.max(...t.encode('zzz qqq'))).toBeLessThan(t.vocabSize);
   });
 
+  it('names the words of a text its vocabulary lacks', () => {
+    const t = Tokenizer.build(['a red apple', 'a green pear']);
+    expect(t.unknownWords('A Red automobile, qwzx!')).toEqual(['automobile', 'qwzx']);
+    expect(t.unknownWords('🍎')).toEqual([]);
+  });
+
   it('round-trips through its spec and encodes batches with offsets', () => {
     const t = Tokenizer.build(['a b'], { buckets: 16 });
     const u = Tokenizer.fromSpec(JSON.parse(JSON.stringify(t.spec)));

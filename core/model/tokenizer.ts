@@ -76,6 +76,11 @@ export class Tokenizer {
     return this.spec.words.length + this.spec.buckets;
   }
 
+  /** The words of a text its vocabulary does not hold (they reach the model only as n-gram buckets). */
+  unknownWords(text: string): string[] {
+    return words(text).filter((w) => !this.index.has(w));
+  }
+
   /** Token ids of a text: for each word its vocabulary id (if known) and its n-gram buckets. */
   encode(text: string): Int32Array {
     const ids: number[] = [];

@@ -62,6 +62,17 @@ describe('text search on a barely trained model', () => {
     expect(byEmbedding).toBeLessThan(picked.length / 2);
   });
 
+  it('calls a query of words the model never saw, or of no words at all, a weak match and names the words', async () => {
+    const gibberish = await search({ query: { text: 'qwzx vlorp' }, k: 24 });
+    expect(gibberish).toMatchObject({ weakMatch: true, weakReason: 'unknown-words', unknownWords: ['qwzx', 'vlorp'] });
+    const emoji = await search({ query: { text: '🍎' }, k: 24 });
+    expect(emoji).toMatchObject({ weakMatch: true, weakReason: 'unknown-words', unknownWords: [] });
+    const [c] = sampleCaptions();
+    const known = await search({ query: { text: `${c.text} qwzx` }, k: 24 });
+    expect(known.weakReason).not.toBe('unknown-words');
+    expect(known.unknownWords).toContain('qwzx');
+  });
+
   it("keeps each hit's cosine score, whichever ranking brought it", async () => {
     const [c] = sampleCaptions();
     const all = await search({ query: { text: c.text }, k: 1000, mode: 'embedding' });

@@ -20,6 +20,9 @@ function textsTo(vector: number[]): SearchContext {
     override text(): Promise<Float32Array> {
       return Promise.resolve(v);
     }
+    override unknownWords(): Promise<string[] | null> {
+      return Promise.resolve(null);
+    }
   }
   return { ...base, encoder: new FixedText(base.cache) };
 }

@@ -82,6 +82,12 @@ export class QueryEncoder {
     return normaliseVector(await model.embedTexts([text]));
   }
 
+  /** The words of a text query the model's vocabulary lacks, or null when the model cannot tell. */
+  async unknownWords(modelId: number, text: string): Promise<string[] | null> {
+    const model = await this.cache.model(modelId);
+    return model.unknownWords?.(text) ?? null;
+  }
+
   async query(modelId: number, q: Query): Promise<Float32Array> {
     if ('text' in q) return this.text(modelId, q.text);
     if ('image' in q) return this.image(modelId, q.image);

@@ -1,6 +1,7 @@
 import type { FILTERS, Results, SearchHit } from '../../api/contract.ts';
 import type { z } from 'zod';
 import { distance, row, topK } from '../../knn/index.ts';
+import { words } from '../../model/tokenizer.ts';
 import { allCaptions, type CaptionRow } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
 import type { Db } from '../../store/lab.ts';
@@ -102,12 +103,16 @@ export async function search(ctx: SearchContext, q: Query, options: SearchOption
   const weakBelow = weakMatchThreshold(ctx, modelId);
   // The embedding's own best match decides, not a keyword match fused above it.
   const best = ranking.length > 0 ? cosine.get(ranking[0])! : null;
-  return {
-    modelId,
-    results,
-    weakBelow,
-    weakMatch: weakBelow !== null && best !== null && best < weakBelow && !exactMatch,
-  };
+  const unknownWords = text === null ? null : await ctx.encoder.unknownWords(modelId, text);
+  const understood = unknownWords === null || unknownWords.length < words(text ?? '').length;
+  const weakReason = exactMatch
+    ? null
+    : !understood
+      ? 'unknown-words'
+      : weakBelow !== null && best !== null && best < weakBelow
+        ? 'low-score'
+        : null;
+  return { modelId, results, weakBelow, unknownWords, weakMatch: weakReason !== null, weakReason };
 }
 
 /** The score under which a best match is weak, or null when the lab has too few captioned images to tell. */

@@ -111,6 +111,8 @@ describe('MapView', () => {
       modelId: 2,
       weakMatch: false,
       weakBelow: null,
+      unknownWords: null,
+      weakReason: null,
       results: [{ itemId: 3, path: 'images/item-3.png', score: 0.91, label: 'Flags' }],
     });
     const app = fakeApp(core);

@@ -15,8 +15,17 @@ function searchCore() {
     models: () => ({ models: [makeModel(3)] }),
     search: (p: Params<'search'>): Results['search'] => ({
       modelId: 3,
-      weakMatch: p.query && 'text' in p.query && p.query.text === 'qwzx',
+      weakMatch: p.query && 'text' in p.query && (p.query.text === 'qwzx' || p.query.text === 'low'),
       weakBelow: 0.5,
+      unknownWords: p.query && 'text' in p.query && p.query.text === 'qwzx' ? ['qwzx'] : [],
+      weakReason:
+        p.query && 'text' in p.query
+          ? p.query.text === 'qwzx'
+            ? 'unknown-words'
+            : p.query.text === 'low'
+              ? 'low-score'
+              : null
+          : null,
       results: [4, 7].map((id, i) => ({
         itemId: id,
         path: `images/item-${id}.png`,
@@ -99,9 +108,15 @@ describe('SearchView', () => {
     await fireEvent.input(box, { target: { value: 'red apple' } });
     await screen.findByRole('list', { name: 'Image results' });
     expect(screen.queryByRole('note')).toBeNull();
-    await fireEvent.input(box, { target: { value: 'qwzx' } });
+    await fireEvent.input(box, { target: { value: 'low' } });
     expect((await screen.findByRole('note')).textContent).toMatch(
       /Weak match: even the best result fits this query less well than most of your captions fit their images/,
+    );
+    await fireEvent.input(box, { target: { value: 'qwzx' } });
+    await waitFor(() =>
+      expect(screen.getByRole('note').textContent).toMatch(
+        /Weak match: this model never saw the word “qwzx” in the captions it was trained on/,
+      ),
     );
   });
 
