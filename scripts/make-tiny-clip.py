@@ -12,6 +12,9 @@ The folder has what a Hugging Face/Optimum-style export of CLIP has, in miniatur
   expected.json              token ids and torch's embeddings of the test images and texts (the reference)
 and, beside it in OUT-variants/, encoders that are wrong on purpose for the tests of bad folders:
   vision_model_nhwc.onnx     pixel_values channels last [batch, 32, 32, 3] (the wrong input shape)
+and the same two towers in one graph, as `optimum-cli export onnx` writes a CLIP (its CLIPModel export):
+  model.onnx                 input_ids, pixel_values, attention_mask -> logits_per_image, logits_per_text,
+                             text_embeds, image_embeds (unit length), with logit scale exp(LOGIT_SCALE) = 50
 
 Like CLIP, the text model pools at the end-of-text token, the highest id, found with argmax(input_ids), so the
 tokenizer matters. Run with Debian's python3 and python3-torch (1.13, its legacy ONNX exporter):
@@ -41,6 +44,7 @@ HEADS = 2
 LAYERS = 1
 PROJECTION_DIM = 16
 MAX_LENGTH = 24  # text positions (real CLIP: 77)
+LOGIT_SCALE = math.log(50.0)  # of the combined export (real CLIP: log 100)
 MERGES = 160
 MEAN = [0.48145466, 0.4578275, 0.40821073]
 STD = [0.26862954, 0.26130258, 0.27577711]
@@ -300,6 +304,24 @@ class ChannelsLastVision(nn.Module):
         return self.proj(pixel_values.mean(dim=(1, 2)))
 
 
+class CombinedClip(nn.Module):
+    """Both towers in one graph with CLIP's outputs: what Optimum's export of a CLIPModel looks like."""
+
+    def __init__(self, vision, text):
+        super().__init__()
+        self.vision = vision
+        self.text = text
+        self.logit_scale = nn.Parameter(torch.tensor(LOGIT_SCALE))
+
+    def forward(self, input_ids, pixel_values, attention_mask):
+        image = self.vision(pixel_values)[0]
+        text = self.text(input_ids, attention_mask)[0]
+        image = image / image.norm(dim=-1, keepdim=True)
+        text = text / text.norm(dim=-1, keepdim=True)
+        logits_per_text = self.logit_scale.exp() * text @ image.t()
+        return logits_per_text.t(), logits_per_text, text, image
+
+
 # --- files -----------------------------------------------------------------------------------------------------
 
 
@@ -476,6 +498,23 @@ def main():
             ["pixel_values"],
             ["image_embeds"],
             {"pixel_values": {0: "batch_size"}, "image_embeds": {0: "batch_size"}},
+        )
+    with torch.no_grad():
+        export(
+            CombinedClip(vision, text).eval(),
+            (ids, pixels, mask),
+            os.path.join(variants, "model.onnx"),
+            ["input_ids", "pixel_values", "attention_mask"],
+            ["logits_per_image", "logits_per_text", "text_embeds", "image_embeds"],
+            {
+                "input_ids": {0: "text_batch_size", 1: "sequence_length"},
+                "pixel_values": {0: "image_batch_size"},
+                "attention_mask": {0: "text_batch_size", 1: "sequence_length"},
+                "logits_per_image": {0: "image_batch_size", 1: "text_batch_size"},
+                "logits_per_text": {0: "text_batch_size", 1: "image_batch_size"},
+                "text_embeds": {0: "text_batch_size"},
+                "image_embeds": {0: "image_batch_size"},
+            },
         )
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
     print(f"wrote {out}: vocabulary {len(vocab)} tokens, {total} bytes")

@@ -20,10 +20,11 @@ export class MissingOnnxFilesError extends UserError {
     readonly folder: string,
     readonly missing: readonly string[],
     required: readonly string[],
+    combined: string,
   ) {
     super(
       `${folder} is not a CLIP export in the Hugging Face layout: it has no ${missing.join(', ')} ` +
-        `(needed: ${required.join(', ')})`,
+        `(needed: ${required.join(', ')}; or ${combined} holding both encoders instead of the two)`,
     );
   }
 }

@@ -11,9 +11,11 @@ import { MissingOnnxFilesError, OnnxFolderError } from './errors.ts';
 export interface ClipFolderFiles {
   /** The folder, absolute. */
   folder: string;
-  /** Paths relative to the folder. */
+  /** Paths relative to the folder; one file for both in an export that holds both towers in one graph. */
   vision: string;
   text: string;
+  /** True for one model.onnx holding both towers (what `optimum-cli export onnx` writes for a CLIP). */
+  combined: boolean;
   tokenizer: string;
   preprocessor: string;
   config: string | null;
@@ -23,6 +25,8 @@ export interface ClipFolderFiles {
 }
 
 const REQUIRED = ['onnx/vision_model.onnx', 'onnx/text_model.onnx', 'tokenizer.json', 'preprocessor_config.json'];
+/** Where a single graph of both towers may be instead of the two encoders. */
+const COMBINED = ['onnx/model.onnx', 'model.onnx'];
 
 /** One recorded file: its size, content hash and modification time when the model was added. */
 export interface FileRecord {
@@ -54,29 +58,34 @@ async function externalData(folder: string, model: string): Promise<string[]> {
 }
 
 /**
- * Finds a CLIP export's files in `folder`; a folder that is not there or lacks required files is one error naming
- * them all.
+ * Finds a CLIP export's files in `folder` (the two encoders, or one model.onnx holding both when neither is there);
+ * a folder that is not there or lacks required files is one error naming them all.
  */
 export async function locateClipFiles(folder: string): Promise<ClipFolderFiles> {
   const abs = resolve(folder);
   const st = await statOf(abs);
   if (!st) throw new OnnxFolderError(abs, '', 'no such folder');
   if (!st.isDirectory()) throw new OnnxFolderError(abs, '', 'not a folder: give the folder of a CLIP export');
-  const vision = await firstFile(abs, ['onnx/vision_model.onnx', 'vision_model.onnx']);
-  const text = await firstFile(abs, ['onnx/text_model.onnx', 'text_model.onnx']);
+  let vision = await firstFile(abs, ['onnx/vision_model.onnx', 'vision_model.onnx']);
+  let text = await firstFile(abs, ['onnx/text_model.onnx', 'text_model.onnx']);
+  const combined = vision === null && text === null ? await firstFile(abs, COMBINED) : null;
+  if (combined) vision = text = combined;
   const tokenizer = await firstFile(abs, ['tokenizer.json']);
   const preprocessor = await firstFile(abs, ['preprocessor_config.json']);
   const found = [vision, text, tokenizer, preprocessor];
   const missing = REQUIRED.filter((_, i) => found[i] === null);
-  if (missing.length > 0) throw new MissingOnnxFilesError(abs, missing, REQUIRED);
+  if (missing.length > 0) throw new MissingOnnxFilesError(abs, missing, REQUIRED, COMBINED[0]);
   const config = await firstFile(abs, ['config.json']);
   const tokenizerConfig = await firstFile(abs, ['tokenizer_config.json']);
-  const all = [vision!, ...(await externalData(abs, vision!)), text!, ...(await externalData(abs, text!))];
+  const encoders = combined ? [combined] : [vision!, text!];
+  const all: string[] = [];
+  for (const e of encoders) all.push(e, ...(await externalData(abs, e)));
   all.push(tokenizer!, preprocessor!, ...[config, tokenizerConfig].filter((f): f is string => f !== null));
   return {
     folder: abs,
     vision: vision!,
     text: text!,
+    combined: combined !== null,
     tokenizer: tokenizer!,
     preprocessor: preprocessor!,
     config,

@@ -24,5 +24,6 @@ export async function loadOnnxClipModel(
   const changes = await changedFiles(stored.folder, stored.files);
   if (changes.length > 0) throw new OnnxModelFilesChangedError(id, stored.folder, changes);
   const clip = await openClipFolder(stored.folder, { probe: false, threads: options.threads });
-  return new OnnxClipModel(id, clip);
+  // The scale found when it was added (a combined export's own is measured by a run the load skips).
+  return new OnnxClipModel(id, { ...clip, scale: stored.scale });
 }

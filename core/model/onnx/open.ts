@@ -26,7 +26,10 @@ export interface OpenedClip {
   /** Embedding dimension (image and text alike). */
   dim: number;
   maxLength: number;
-  /** exp(logit scale) for zero-shot softmax. */
+  /**
+   * exp(logit scale) for zero-shot softmax: config.json's logit_scale, else the one a graph holding both towers
+   * applies (found by the probe), else CLIP's 100.
+   */
   scale: number;
 }
 
@@ -67,12 +70,12 @@ async function openTowers(ort: Ort, files: ClipFolderFiles, threads: number | un
   const vision = await openSession(ort, dir, files.vision, join(dir, files.vision), { threads });
   let text: InferenceSession | null = null;
   try {
-    text = await openSession(ort, dir, files.text, join(dir, files.text), { threads });
-    const visionIO = checkVision(dir, files.vision, vision);
-    const textIO = checkText(dir, files.text, text);
+    text = files.combined ? vision : await openSession(ort, dir, files.text, join(dir, files.text), { threads });
+    const visionIO = checkVision(dir, files.vision, vision, files.combined);
+    const textIO = checkText(dir, files.text, text, files.combined);
     return new ClipTowers(ort, dir, files, vision, visionIO, text, textIO);
   } catch (e) {
-    await Promise.all([vision.release(), text?.release()]);
+    await Promise.all([vision.release(), text !== vision ? text?.release() : undefined]);
     throw e;
   }
 }
@@ -101,8 +104,15 @@ export async function openClipFolder(folder: string, options: OpenClipOptions = 
     const tokenizer = parsed(dir, files.tokenizer, TokenizerProblem, () =>
       ClipTokenizer.create(tokenizerJson, tokenizerConfig, maxLength),
     );
+    if (towers.combined) towers.pairWith({ text: tokenizer.encodeBatch(['a']), height: p.height, width: p.width });
     const dim = await checkFit(files, towers, tokenizer, p, config, options.probe ?? true);
-    const scale = config.logitScale === null ? CLIP_SCALE : Math.exp(config.logitScale);
+    const scale =
+      config.logitScale !== null
+        ? Math.exp(config.logitScale)
+        : options.probe === false
+          ? CLIP_SCALE
+          : ((await towers.exportedScale(await greyPixels(p), p.height, p.width, tokenizer.encodeBatch(['a photo']))) ??
+            CLIP_SCALE);
     return { files, towers, tokenizer, preprocessing: p, dim, maxLength, scale };
   } catch (e) {
     await towers.release();
@@ -153,6 +163,11 @@ async function checkFit(
   return dim;
 }
 
+/** pixel_values of one mid-grey image. */
+async function greyPixels(p: ImagePreprocessing): Promise<Float32Array> {
+  return pixelValues([{ pixels: { data: new Uint8Array(8 * 8 * 3).fill(128), size: 8 }, bytes: null }], p);
+}
+
 /**
  * One grey image and two texts through the encoders, one text holding the vocabulary's largest id (a vocabulary
  * larger than the text model's embedding table fails here); returns the embedding size both give.
@@ -164,8 +179,7 @@ async function probeTowers(
   p: ImagePreprocessing,
 ): Promise<number> {
   const dir = files.folder;
-  const grey = { pixels: { data: new Uint8Array(8 * 8 * 3).fill(128), size: 8 }, bytes: null };
-  const image = await towers.runVision(await pixelValues([grey], p), 1, p.height, p.width);
+  const image = await towers.runVision(await greyPixels(p), 1, p.height, p.width);
   const text = await towers.runText(tokenizer.encodeBatch(['a photo', 'a']));
   // [start, the largest id, end]: a vocabulary larger than the embedding table fails here, naming the tokenizer.
   const largest = tokenizer.encodeBatch(['a']);
