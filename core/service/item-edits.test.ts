@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, Results } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
 import { importFolder } from '../data/import/import-folder.ts';
+import { embeddingCounts } from '../store/embeddings.ts';
 import { lockPath } from '../store/job-lock.ts';
 import { Lab } from '../store/lab.ts';
 import { makeImage, tempDir, write } from '../../test/helpers/corpus.ts';
@@ -114,5 +116,20 @@ describe('editing and removing items through the API', () => {
       other.kill();
     }
     expect((await call(service, 'listItems', {})).total).toBe(3);
+  });
+  it("embeds a caption typed in by hand with the lab's models at once, as a job", async () => {
+    const { service } = await labService();
+    const { addOnnxModel } = await import('../model/onnx/add.ts');
+    const folder = fileURLToPath(new URL('../../test/fixtures/tiny-clip', import.meta.url));
+    const { modelId } = await addOnnxModel(service.lab, folder, {});
+    await call(service, 'startEmbedding', { modelId });
+    await service.jobManager.idle();
+    const captionEmbeddings = () => embeddingCounts(service.lab.db, modelId).caption;
+    expect(captionEmbeddings()).toBe(3);
+    await call(service, 'editItem', { id: 1, captions: ['first', 'a hand-written caption'] });
+    await service.jobManager.idle();
+    expect(captionEmbeddings()).toBe(4);
+    const jobs = (await call(service, 'jobs', {})).jobs.filter((j) => j.kind === 'embed');
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done']);
   });
 });

@@ -10,6 +10,7 @@ import { FolderNotFoundError, removeFolder, removeItems } from '../store/item-re
 import { itemDetail } from '../store/items.ts';
 import { LabReadOnlyError, tryLockLab } from '../store/job-lock.ts';
 import type { ServiceContext } from './context.ts';
+import { embedWhenBehind } from './embedding.ts';
 
 export type ItemEditApi = Pick<
   ApiHandlers,
@@ -83,13 +84,19 @@ export function itemEditHandlers(ctx: ServiceContext): ItemEditApi {
     editItem: async (p) => {
       writable(`editing item ${p.id}`);
       const { id, ...edit } = p;
-      if (editItem(db, id, edit) > 0) changed();
+      if (editItem(db, id, edit) > 0) {
+        changed();
+        embedWhenBehind(ctx); // a caption typed in is embedded by the models at once, as an imported one is
+      }
       return fullItemDetail(db, id);
     },
     undoItemEdit: async (p) => {
       writable(`undoing an edit of item ${p.id}`);
       const undone = undoLastEdit(db, p.id);
-      if (undone.length > 0) changed();
+      if (undone.length > 0) {
+        changed();
+        embedWhenBehind(ctx);
+      }
       return { undone, item: fullItemDetail(db, p.id) };
     },
     itemHistory: async (p) => ({ entries: itemHistory(db, p.id) }),
