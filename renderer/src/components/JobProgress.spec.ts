@@ -31,6 +31,18 @@ describe('JobProgress', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('no such job'));
   });
 
+  it('counts a features job in images', () => {
+    const job = makeJob({
+      kind: 'features',
+      title: 'Backbone features (mobilenet_v2_mid)',
+      progress: { phase: 'features', done: 256, total: 1911, rate: 40, etaSeconds: 41 },
+    });
+    render(JobProgress, { props: { job, oncancel: async () => {} } });
+    const text = screen.getByTestId('progress-text').textContent;
+    expect(text).toContain('256 / 1,911 images');
+    expect(text).toContain('40.0 images/s');
+  });
+
   it('counts one image in the singular', () => {
     const job = makeJob({ progress: { phase: 'import', done: 0, total: 1, rate: 0, etaSeconds: null } });
     render(JobProgress, { props: { job, oncancel: async () => {} } });
