@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { featureCoverage, featureFailures, imagesWithoutFeatures, readFeatures } from '../../store/features.ts';
 import type { Lab } from '../../store/lab.ts';
@@ -7,6 +9,7 @@ import { DEFAULT_BACKBONE } from '../backbones/index.ts';
 import { extractFeatures, FeatureViewsError } from './extract.ts';
 
 const BB = DEFAULT_BACKBONE;
+const CHILD = fileURLToPath(new URL('./testing/extract-child.ts', import.meta.url));
 // In this thread, batches of 2: the worker path is the first test's.
 const FAST = { batchSize: 2, threads: 0 };
 
@@ -80,6 +83,32 @@ describe('feature job', () => {
     expect(kept % 2).toBe(0);
     const rest = await extractFeatures(lab, BB, FAST);
     expect(rest).toMatchObject({ status: 'done', computed: 6 - kept });
+    lab.close();
+  });
+
+  it('killed (-9) mid-job, keeps the batches it wrote; the next run computes only the rest', async () => {
+    const lab = smallLab();
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, lab.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // Killed somewhere inside the batch after the first one written.
+        if (/done 2\n/.test(out)) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`child exited (${code}) before a batch was written: ${out}${err}`)));
+    });
+    await new Promise((r) => child.once('exit', r));
+    const kept = featureCoverage(lab.db, BB).done;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(6);
+    expect(kept % 2).toBe(0);
+    expect(await extractFeatures(lab, BB, FAST)).toMatchObject({ status: 'done', computed: 6 - kept });
     lab.close();
   });
 

@@ -113,7 +113,8 @@ class FeatureJob {
   fromPixels = 0;
   failed = 0;
   private readonly pixels: (imageId: number) => Buffer | null;
-  private readonly meter = new RateMeter();
+  // Batches end in pairs (one per worker), seconds apart for a slow backbone: a long window smooths the rate.
+  private readonly meter = new RateMeter(20_000);
   private after = 0;
 
   constructor(
