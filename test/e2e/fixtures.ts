@@ -63,7 +63,7 @@ export async function ensureSample(server: LabServer): Promise<void> {
 }
 
 /**
- * A trained model to search, classify and map with: the newest done one, or a tiny one trained now.
+ * A model trained here to search, classify and map with: the newest done one, or a tiny one trained now.
  * Skips the test, saying why, while core's model methods are not wired.
  */
 export async function ensureModel(server: LabServer): Promise<number> {
@@ -75,11 +75,12 @@ export async function ensureModel(server: LabServer): Promise<number> {
     test.skip(/not wired yet/.test((e as Error).message), 'core does not serve models yet (service.ts: not wired yet)');
     throw e;
   }
-  const done = models.find((m) => m.status === 'done' && m.embedded);
+  // A model trained here: the backbone-features model the import made has no text tower.
+  const done = models.find((m) => m.status === 'done' && m.embedded && m.kind === 'trained');
   if (done) return done.id;
   await server.api('startTraining', TINY_MODEL);
   await waitForJobs(server, 170_000);
-  const trained = (await server.api('models', {})).models.find((m) => m.status === 'done');
+  const trained = (await server.api('models', {})).models.find((m) => m.status === 'done' && m.kind === 'trained');
   if (!trained) throw new Error('training finished without a done model');
   return trained.id;
 }
