@@ -102,6 +102,8 @@ export const params = {
       imageSize: z.number().int().min(16).max(96).optional(),
       lr: z.number().positive().max(1).optional(),
       seed: z.number().int().min(0).optional(),
+      /** The image tower: 'scratch' (the CNN from nothing) or a frozen backbone to train a head on (LiT). */
+      backbone: z.string().min(1).max(200).optional(),
       /**
        * Continue a cancelled or interrupted run from its last checkpoint, or a finished one from its final weights
        * up to `epochs` epochs in total (its embeddings are made again at the end).
@@ -114,7 +116,9 @@ export const params = {
    * and how long a default run's training steps would take (with `batch` too) at a speed measured in this lab (null
    * when none was).
    */
-  trainingDefaults: z.object({ batch: z.number().int().min(2).max(1024).optional() }).strict(),
+  trainingDefaults: z
+    .object({ batch: z.number().int().min(2).max(1024).optional(), backbone: z.string().min(1).max(200).optional() })
+    .strict(),
   /**
    * Embeds the live items and captions a finished model has no embedding of yet (new or changed since), or with
    * `all` every one again; without modelId, every finished model in turn. A job of kind 'embed'.
@@ -290,6 +294,8 @@ export interface Results extends TheoryResults {
     /** The defaults of the settings startTraining takes, under its names. */
     settings: {
       loss: z.infer<typeof LOSS>;
+      /** 'scratch' or the frozen backbone a head trains on. */
+      backbone: string;
       epochs: number;
       batch: number;
       dim: number;
@@ -300,6 +306,8 @@ export interface Results extends TheoryResults {
     /** Every setting of a default run's configuration, those startTraining does not take too. */
     config: Record<string, unknown>;
     readiness: TrainingReadiness;
+    /** The image towers a run can use: 'scratch' and each backbone, with how many images have its features. */
+    backbones: { name: string; title: string; features: { done: number; images: number } | null }[];
     /** Training time of a default run (validation and embedding aside), at the last speed of the same network. */
     estimate: { seconds: number; samplesPerSec: number; modelId: number } | null;
   };

@@ -53,6 +53,15 @@ async function inputOf(image: QueryImage, size: number): Promise<Buffer> {
   return rgbFromPixels(Buffer.from(px.data.buffer, px.data.byteOffset, px.data.byteLength), px.size, size);
 }
 
+/** The backbone's features of images (n × featureDim): of their original bytes, else their stored pixels. */
+export async function backboneFeatures(backbone: Backbone, images: readonly QueryImage[]): Promise<Float32Array> {
+  const s = backbone.inputSize;
+  const per = s * s * 3;
+  const rgb = new Uint8Array(images.length * per);
+  for (let i = 0; i < images.length; i++) rgb.set(await inputOf(images[i], s), i * per);
+  return backbone.run(rgb, images.length);
+}
+
 /** A backbone-features model loaded for queries: it runs the backbone on each new image. */
 export class BackboneQueryModel implements QueryModel {
   readonly kind = 'backbone';
@@ -83,12 +92,8 @@ export class BackboneQueryModel implements QueryModel {
     return this.backbone.featureDim;
   }
 
-  async embedImages(images: readonly QueryImage[]): Promise<Float32Array> {
-    const s = this.backbone.inputSize;
-    const per = s * s * 3;
-    const rgb = new Uint8Array(images.length * per);
-    for (let i = 0; i < images.length; i++) rgb.set(await inputOf(images[i], s), i * per);
-    return this.backbone.run(rgb, images.length);
+  embedImages(images: readonly QueryImage[]): Promise<Float32Array> {
+    return backboneFeatures(this.backbone, images);
   }
 
   async embedTexts(): Promise<Float32Array> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { augmentOptionsSchema, DEFAULT_AUGMENT } from './augment.ts';
+import { augmentOptionsSchema, DEFAULT_AUGMENT, NO_AUGMENT } from './augment.ts';
+import { backboneInfo } from './backbones/index.ts';
 import { lossOptionsSchema } from './loss-options.ts';
 import { UserError } from '../util/user-error.ts';
 
@@ -17,7 +18,22 @@ const textConfigSchema = z.object({
 });
 export type TextConfig = z.infer<typeof textConfigSchema>;
 
+/** A LiT model's image head on the frozen backbone's features. */
+const headConfigSchema = z.object({
+  /** Width of its hidden ReLU layer; 0 = one linear layer to d. */
+  hidden: z.number(),
+  /** Length of the backbone's features (recorded when the run is set up). */
+  featureDim: z.number(),
+});
+
 const modelConfigSchema = z.object({
+  /**
+   * The image tower: 'scratch' (or absent, every model before issue 11) = the CNN below trained from nothing on
+   * the stored pixels; a backbone name = a trained head on that frozen backbone's stored features (LiT).
+   */
+  backbone: z.string().optional(),
+  /** The LiT head (with a backbone; set up with the run). */
+  head: headConfigSchema.optional(),
   /** Side of the square model input in pixels (a multiple of 2^depth). */
   imageSize: z.number(),
   /** Channels of each conv block; depth = widths.length. */
@@ -27,6 +43,25 @@ const modelConfigSchema = z.object({
   text: textConfigSchema,
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** The image tower trained from nothing on the stored pixels (the teaching lab's CNN). */
+export const SCRATCH = 'scratch';
+
+/** The image backbone of new runs when none is asked for. */
+export const DEFAULT_TRAIN_BACKBONE = SCRATCH;
+
+/** Hidden width of a new LiT head (0 = linear). */
+export const DEFAULT_HEAD_HIDDEN = 512;
+
+/** A model's image backbone: 'scratch' or a backbone name. */
+export function imageBackbone(m: Pick<ModelConfig, 'backbone'>): string {
+  return m.backbone ?? SCRATCH;
+}
+
+/** True for a LiT model: a trained head on a frozen backbone's features. */
+export function isLit(m: Pick<ModelConfig, 'backbone'>): boolean {
+  return imageBackbone(m) !== SCRATCH;
+}
 
 export const DEFAULT_MODEL: ModelConfig = {
   imageSize: 64,
@@ -70,7 +105,31 @@ export function labelPrompt(label: string): string {
   return PROMPT_TEMPLATE.replace('{}', label);
 }
 
-export function defaultTrainConfig(): TrainConfig {
+/**
+ * The settings of a LiT head that differ from the CNN's, chosen on the emoji set's val split (README, Training on a
+ * frozen backbone): no pixel augmentation (the features are fixed), the flip view only when stored.
+ */
+const LIT_DEFAULTS: Pick<TrainConfig, 'epochs' | 'lr' | 'batchSize' | 'augment' | 'warmupEpochs'> = {
+  epochs: 20,
+  lr: 1e-3,
+  batchSize: 64,
+  warmupEpochs: 1,
+  augment: { ...NO_AUGMENT },
+};
+
+/** The default settings of a run on `backbone` ('scratch': the CNN; default DEFAULT_TRAIN_BACKBONE). */
+export function defaultTrainConfig(backbone: string = DEFAULT_TRAIN_BACKBONE): TrainConfig {
+  const base = scratchDefaults();
+  if (backbone === SCRATCH) return base;
+  const featureDim = backboneInfo(backbone).featureDim;
+  return {
+    ...base,
+    ...structuredClone(LIT_DEFAULTS),
+    model: { ...base.model, backbone, head: { hidden: DEFAULT_HEAD_HIDDEN, featureDim } },
+  };
+}
+
+function scratchDefaults(): TrainConfig {
   return {
     model: structuredClone(DEFAULT_MODEL),
     loss: { kind: 'npair' },
@@ -104,6 +163,10 @@ const isInt = (v: number, min: number) => Number.isInteger(v) && v >= min;
 
 export function validateConfig(c: TrainConfig): void {
   const m = c.model;
+  if (isLit(m)) {
+    check(m.head !== undefined, `a model on backbone ${m.backbone} needs its head settings`);
+    check(isInt(m.head?.hidden ?? -1, 0), `the head's hidden width must be an integer ≥ 0, got ${m.head?.hidden}`);
+  }
   check(m.widths.length >= 1 && m.widths.every((w) => isInt(w, 1)), 'widths must be positive integers');
   const factor = 2 ** m.widths.length;
   check(
@@ -143,22 +206,34 @@ export function validateConfig(c: TrainConfig): void {
 
 /** Settings over the defaults: nested objects in part, arrays and tuples whole. */
 export type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends readonly unknown[] | null ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+  [K in keyof T]?: T[K] extends readonly unknown[] | null
+    ? T[K]
+    : NonNullable<T[K]> extends object
+      ? DeepPartial<NonNullable<T[K]>>
+      : T[K];
 };
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Merges user settings over the defaults (nested model/text/augment objects too; undefined keeps the default). */
+/**
+ * Merges user settings over the defaults of their backbone (nested model/text/augment objects too; undefined keeps
+ * the default). A LiT head's feature length is the backbone's, whatever is given.
+ */
 export function resolveConfig(partial: DeepPartial<TrainConfig> = {}): TrainConfig {
-  const d = defaultTrainConfig();
+  const d = defaultTrainConfig(partial.model?.backbone ?? DEFAULT_TRAIN_BACKBONE);
   const p = defined(partial) as Partial<TrainConfig>;
   const model = defined(partial.model ?? {}) as Partial<TrainConfig['model']>;
+  const head = d.model.head && {
+    ...d.model.head,
+    ...defined(partial.model?.head ?? {}),
+    featureDim: d.model.head.featureDim,
+  };
   const c: TrainConfig = {
     ...d,
     ...p,
-    model: { ...d.model, ...model, text: { ...d.model.text, ...defined(partial.model?.text ?? {}) } },
+    model: { ...d.model, ...model, head, text: { ...d.model.text, ...defined(partial.model?.text ?? {}) } },
     loss: { ...d.loss, ...defined(partial.loss ?? {}) },
     augment: { ...d.augment, ...defined(partial.augment ?? {}) },
   };

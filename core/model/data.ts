@@ -2,7 +2,7 @@ import type { Split } from '../api/types.ts';
 import { allCaptions } from '../store/captions.ts';
 import type { Db } from '../store/lab.ts';
 import { imagePixelsReader, livePixelIndex } from '../store/pixels.ts';
-import type { PixelStore } from './replica.ts';
+import type { FeatureStore, PixelStore } from './replica.ts';
 
 export interface LabItem {
   /** Item id (a live image file); captions, labels and embeddings refer to it. */
@@ -20,6 +20,8 @@ export interface LabData {
   /** Live items that have model-input pixels, by id. */
   items: LabItem[];
   store: PixelStore;
+  /** A frozen backbone's features of the store's rows, for a LiT run (lit-features.ts). */
+  features?: FeatureStore;
 }
 
 /** A distinct image the items' pixel rows index: its id and the size of its stored pixels. */

@@ -11,14 +11,14 @@ import {
 } from '../store/embeddings.ts';
 import type { Lab } from '../store/lab.ts';
 import { listModels, modelWeights } from '../store/models.ts';
-import { imagePixelsReader } from '../store/pixels.ts';
 import { UserError } from '../util/user-error.ts';
 import { NO_AUGMENT } from './augment.ts';
 import type { BackendName } from './backend.ts';
 import { embedAll, NO_TEXTS } from './embed.ts';
 import { startEngines, type Engine } from './engine.ts';
 import { modelLayout } from './layout.ts';
-import type { PixelStore } from './replica.ts';
+import { isLit } from './config.ts';
+import { FeatureSlots, PixelSlots, type Slots } from './embed-slots.ts';
 import { readModelKind, readStoredModel, type StoredModel } from './stored.ts';
 import { encodeAll, Tokenizer } from './tokenizer.ts';
 
@@ -124,10 +124,9 @@ class EmbedJob {
   readonly stored = { images: 0, captions: 0 };
   private readonly batch: number;
   private readonly tokenizer: Tokenizer;
-  private readonly pixels: (imageId: number) => Buffer | null;
   private readonly meter = new RateMeter();
   private engines: Engine[] | null = null;
-  private slots: PixelSlots | null = null;
+  private slots: Slots | null = null;
   private done = 0;
   private total = 0;
 
@@ -138,7 +137,6 @@ class EmbedJob {
   ) {
     this.batch = Math.max(1, options.batchSize ?? 256);
     this.tokenizer = Tokenizer.fromSpec(model.tokenizer);
-    this.pixels = imagePixelsReader(lab.db);
   }
 
   get cancelled(): boolean {
@@ -193,7 +191,7 @@ class EmbedJob {
   private async embedItems(items: ItemToEmbed[], images: number): Promise<number> {
     const engines = await this.start(images);
     const slots = this.slots!;
-    const { rows, kept } = slots.fill(items, this.pixels);
+    const { rows, kept } = slots.fill(items);
     const emb = await embedAll(engines, rows, NO_TEXTS);
     return saveItemEmbeddings(this.lab.db, this.model.id, kept, emb.images, this.model.config.model.dim);
   }
@@ -212,12 +210,15 @@ class EmbedJob {
     const layout = modelLayout(config.model, this.tokenizer.vocabSize);
     const weights = new Float32Array(new SharedArrayBuffer(layout.total * 4));
     weights.set(modelWeights(this.lab.db, this.model.id));
-    this.slots = PixelSlots.forLab(this.lab, this.model.id, this.batch, this.pixels);
+    this.slots = isLit(config.model)
+      ? FeatureSlots.forModel(this.lab, config.model, this.batch)
+      : PixelSlots.forLab(this.lab, this.model.id, this.batch);
     const threads = Math.min(this.options.threads ?? 2, Math.max(1, Math.ceil(images / 256)));
     const base = {
       model: config.model,
       vocabSize: this.tokenizer.vocabSize,
-      store: this.slots.store,
+      store: this.slots.pixels,
+      features: this.slots.features,
       augment: NO_AUGMENT,
       prefer: this.options.prefer,
       weights,
@@ -230,64 +231,5 @@ class EmbedJob {
   async close(): Promise<void> {
     if (this.engines) await Promise.all(this.engines.map((e) => e.close()));
     this.engines = null;
-  }
-}
-
-/**
- * A pixel store of `capacity` slots in shared memory, refilled for each batch: the engines' worker threads read
- * the slots in place (like the trainer's shared weights, the buffers are written only between engine calls), so
- * memory stays one batch whatever the size of the lab.
- */
-class PixelSlots {
-  private constructor(
-    readonly store: PixelStore,
-    private readonly capacity: number,
-    private readonly slotBytes: number,
-  ) {}
-
-  /** Slots as large as the lab's stored pixels (one size for the whole lab; read from its first image). */
-  static forLab(lab: Lab, modelId: number, capacity: number, pixels: (imageId: number) => Buffer | null): PixelSlots {
-    const [first] = itemsToEmbed(lab.db, modelId, { all: true, after: 0, limit: 1 });
-    const slotBytes = first ? (pixels(first.imageId)?.length ?? 0) : 0;
-    const store: PixelStore = {
-      data: new Uint8Array(new SharedArrayBuffer(Math.max(1, capacity * slotBytes))),
-      offsets: new Float64Array(new SharedArrayBuffer(capacity * 8)),
-      sizes: new Int32Array(new SharedArrayBuffer(capacity * 4)),
-    };
-    return new PixelSlots(store, capacity, slotBytes);
-  }
-
-  /**
-   * Writes the items' pixels into the slots (items of identical content share one) and returns each kept item's
-   * slot; an item whose image is gone meanwhile is left out.
-   */
-  fill(
-    items: readonly ItemToEmbed[],
-    pixels: (imageId: number) => Buffer | null,
-  ): { rows: Int32Array; kept: ItemToEmbed[] } {
-    if (items.length > this.capacity) throw new Error(`${items.length} items for ${this.capacity} pixel slots`);
-    const slotOf = new Map<number, number>();
-    const kept: ItemToEmbed[] = [];
-    const rows: number[] = [];
-    for (const item of items) {
-      let slot = slotOf.get(item.imageId);
-      if (slot === undefined) {
-        const data = pixels(item.imageId);
-        if (!data) continue;
-        const size = Math.round(Math.sqrt(data.length / 3));
-        if (size * size * 3 !== data.length || data.length > this.slotBytes)
-          throw new Error(
-            `image ${item.imageId}: ${data.length} bytes of pixels do not fit a ${this.slotBytes}-byte slot`,
-          );
-        slot = slotOf.size;
-        slotOf.set(item.imageId, slot);
-        this.store.data.set(data, slot * this.slotBytes);
-        this.store.offsets[slot] = slot * this.slotBytes;
-        this.store.sizes[slot] = size;
-      }
-      kept.push(item);
-      rows.push(slot);
-    }
-    return { rows: Int32Array.from(rows), kept };
   }
 }

@@ -3,7 +3,7 @@ import { startWorker } from '../util/workers.ts';
 import type { AugmentOptions } from './augment.ts';
 import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
 import type { ModelConfig } from './config.ts';
-import { Replica, type Embeddings, type PixelStore, type TrainBatch } from './replica.ts';
+import { Replica, type Embeddings, type FeatureStore, type PixelStore, type TrainBatch } from './replica.ts';
 import type { EncodedTexts } from './tokenizer.ts';
 
 /**
@@ -16,6 +16,8 @@ export interface EngineInit {
   model: ModelConfig;
   vocabSize: number;
   store: PixelStore | null;
+  /** A frozen backbone's features of the store's rows (a LiT model reads these instead of pixels). */
+  features?: FeatureStore | null;
   augment: AugmentOptions;
   prefer?: BackendName;
   /** Shared parameters (layout order), read by replicas when told the weights changed. */
@@ -45,7 +47,8 @@ export class LocalEngine implements Engine {
 
   static async create(init: EngineInit): Promise<LocalEngine> {
     const backend = await initBackend({ prefer: init.prefer });
-    return new LocalEngine(backend, new Replica(init.model, init.vocabSize, init.store, init.augment), init);
+    const replica = new Replica(init.model, init.vocabSize, init.store, init.augment, init.features ?? null);
+    return new LocalEngine(backend, replica, init);
   }
 
   async syncWeights(): Promise<void> {

@@ -2,7 +2,9 @@ import type { Lab } from '../store/lab.ts';
 import { modelWeights, resolveModelId } from '../store/models.ts';
 import { NO_AUGMENT, renderInput } from './augment.ts';
 import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
-import { labelPrompt, type TrainConfig } from './config.ts';
+import { backboneFeatures } from './backbone-model.ts';
+import { loadBackbone, type Backbone } from './backbones/index.ts';
+import { imageBackbone, isLit, labelPrompt, type TrainConfig } from './config.ts';
 import { modelLayout } from './layout.ts';
 import { Replica } from './replica.ts';
 import type { QueryImage, QueryModel } from './query-model.ts';
@@ -22,6 +24,8 @@ export interface ImagePixels {
 export class EmbeddingModel implements QueryModel {
   readonly kind = 'trained';
   readonly hasText = true;
+  /** A LiT model's frozen backbone, loaded when a new image is first embedded. */
+  private backbone: Promise<Backbone> | null = null;
 
   private constructor(
     readonly id: number,
@@ -62,12 +66,18 @@ export class EmbeddingModel implements QueryModel {
     return Math.exp(this.logitScale);
   }
 
-  /** Embeddings of images, row-major [n × dim], from their stored pixels. */
+  /**
+   * Embeddings of images, row-major [n × dim]: the CNN's from their stored pixels; a LiT head's from the frozen
+   * backbone's features of their original bytes (else of their stored pixels).
+   */
   async embedImages(images: readonly QueryImage[]): Promise<Float32Array> {
-    return this.embedPixels(images.map((i) => i.pixels));
+    if (!isLit(this.config.model)) return this.embedPixels(images.map((i) => i.pixels));
+    this.backbone ??= loadBackbone(imageBackbone(this.config.model));
+    const features = await backboneFeatures(await this.backbone, images);
+    return this.replica.embedFeatures(features, images.length);
   }
 
-  /** Embeddings of images given as stored pixels, row-major [n × dim]. */
+  /** The CNN's embeddings of images given as stored pixels, row-major [n × dim]. */
   embedPixels(images: readonly ImagePixels[]): Float32Array {
     const s = this.imageSize;
     const per = s * s * 3;
@@ -96,5 +106,6 @@ export class EmbeddingModel implements QueryModel {
 
   dispose(): void {
     this.replica.dispose();
+    void this.backbone?.then((b) => b.dispose()).catch(() => undefined);
   }
 }

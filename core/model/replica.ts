@@ -1,22 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
-import { renderInput, NO_AUGMENT, type AugmentOptions } from './augment.ts';
+import type { AugmentOptions } from './augment.ts';
 import type { ModelConfig } from './config.ts';
 import { modelLayout } from './layout.ts';
-import { ImageTower, type ImageCache, disposeImageCache } from './image-tower.ts';
+import {
+  CnnSide,
+  imageSide,
+  LitSide,
+  type FeatureStore,
+  type ImagePass,
+  type ImageSide,
+  type PixelStore,
+} from './image-side.ts';
 import type { ParamLayout } from './params.ts';
 import { TextTower, type TextCache, disposeTextCache } from './text-tower.ts';
 import type { EncodedTexts } from './tokenizer.ts';
 import { Grads, Weights } from './weights.ts';
 
-/** Model-input pixels of many items: row r is sizes[r]²·3 bytes at offsets[r]. */
-export interface PixelStore {
-  data: Uint8Array;
-  offsets: Float64Array;
-  sizes: Int32Array;
-}
+export type { FeatureStore, PixelStore } from './image-side.ts';
 
 export interface TrainBatch {
-  /** Rows of the pixel store. */
+  /** Rows of the pixel store (or of the feature store, for a head on a frozen backbone). */
   rows: Int32Array;
   /** One augmentation seed per row. */
   seeds: Uint32Array;
@@ -37,19 +40,20 @@ const EMBED_CHUNK = 128;
  */
 export class Replica {
   readonly layout: ParamLayout;
-  private readonly image: ImageTower;
+  private readonly image: ImageSide;
   private readonly text: TextTower;
   private weights: Weights | null = null;
-  private pending: { img: ImageCache; txt: TextCache; stats: Grads } | null = null;
+  private pending: { img: ImagePass; txt: TextCache; stats: Grads } | null = null;
 
   constructor(
     readonly model: ModelConfig,
     readonly vocabSize: number,
-    private readonly store: PixelStore | null,
-    private readonly augment: AugmentOptions,
+    store: PixelStore | null,
+    augment: AugmentOptions,
+    features: FeatureStore | null = null,
   ) {
     this.layout = modelLayout(model, vocabSize);
-    this.image = new ImageTower(model);
+    this.image = imageSide(model, store, features, augment);
     this.text = new TextTower({ vocabSize, embedDim: model.text.embedDim, hidden: model.text.hidden, dim: model.dim });
   }
 
@@ -63,34 +67,14 @@ export class Replica {
     return this.weights;
   }
 
-  private render(rows: Int32Array, seeds: Uint32Array | null, options: AugmentOptions): tf.Tensor4D {
-    if (!this.store) throw new Error('replica has no pixel store');
-    const s = this.model.imageSize;
-    const out = new Float32Array(rows.length * s * s * 3);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      renderInput(
-        { data: this.store.data, offset: this.store.offsets[r], size: this.store.sizes[r] },
-        out,
-        i * s * s * 3,
-        s,
-        options,
-        seeds ? seeds[i] : 0,
-      );
-    }
-    return tf.tensor4d(out, [rows.length, s, s, 3]);
-  }
-
   /** Training forward on this replica's share; keeps what backward() needs. */
   forward(batch: TrainBatch): Embeddings {
     this.release();
     const w = this.w();
-    const x = this.render(batch.rows, batch.seeds, this.augment);
     const stats = new Grads();
-    const img = this.image.forward(x, w, stats);
-    x.dispose();
+    const img = this.image.forward(batch.rows, batch.seeds, w, stats);
     const txt = this.text.forward(batch.texts, w);
-    this.pending = { img: img.cache, txt: txt.cache, stats };
+    this.pending = { img, txt: txt.cache, stats };
     const out = { img: img.emb.dataSync() as Float32Array, txt: txt.emb.dataSync() as Float32Array };
     tf.dispose([img.emb, txt.emb]);
     return out;
@@ -109,7 +93,7 @@ export class Replica {
     const d = this.model.dim;
     const di = tf.tensor2d(dImg, [dImg.length / d, d]);
     const dt = tf.tensor2d(dTxt, [dTxt.length / d, d]);
-    this.image.backward(p.img, di, w, grads);
+    p.img.backward(di, w, grads);
     this.text.backward(p.txt, dt, w, grads);
     tf.dispose([di, dt]);
     grads.writeTo(this.layout, out, (name) => this.layout.get(name).trainable);
@@ -121,28 +105,44 @@ export class Replica {
   /** Drops the cache of a forward pass whose backward will not come (cancelled step). */
   release(): void {
     if (!this.pending) return;
-    disposeImageCache(this.pending.img);
+    this.pending.img.release();
     disposeTextCache(this.pending.txt);
     this.pending.stats.dispose();
     this.pending = null;
   }
 
-  /** Inference embeddings of pixel-store rows (whole image, running batch-norm statistics). */
+  /** Inference embeddings of store rows (whole image; running batch-norm statistics). */
   embedRows(rows: Int32Array): Float32Array {
     const d = this.model.dim;
     const out = new Float32Array(rows.length * d);
     for (let start = 0; start < rows.length; start += EMBED_CHUNK) {
       const part = rows.subarray(start, Math.min(start + EMBED_CHUNK, rows.length));
-      const x = this.render(part, null, NO_AUGMENT);
-      const e = this.image.embed(x, this.w());
+      const e = this.image.embedRows(part, this.w());
+      out.set(e.dataSync() as Float32Array, start * d);
+      e.dispose();
+    }
+    return out;
+  }
+
+  /** Inference embeddings of a LiT model from raw backbone features [n, featureDim]. */
+  embedFeatures(features: Float32Array, n: number): Float32Array {
+    if (!(this.image instanceof LitSide)) throw new Error('embedFeatures needs a head on a frozen backbone');
+    const f = features.length / Math.max(n, 1);
+    const d = this.model.dim;
+    const out = new Float32Array(n * d);
+    for (let start = 0; start < n; start += EMBED_CHUNK) {
+      const m = Math.min(EMBED_CHUNK, n - start);
+      const x = tf.tensor2d(features.subarray(start * f, (start + m) * f), [m, f]);
+      const e = this.image.tower.embed(x, this.w());
       out.set(e.dataSync() as Float32Array, start * d);
       tf.dispose([x, e]);
     }
     return out;
   }
 
-  /** Inference embeddings of already-normalised model inputs [n, S, S, 3]. */
+  /** Inference embeddings of already-normalised model inputs [n, S, S, 3] (the CNN trained from scratch). */
   embedInputs(input: Float32Array, n: number): Float32Array {
+    if (!(this.image instanceof CnnSide)) throw new Error('embedInputs needs the CNN image tower');
     const s = this.model.imageSize;
     const d = this.model.dim;
     const per = s * s * 3;
@@ -150,7 +150,7 @@ export class Replica {
     for (let start = 0; start < n; start += EMBED_CHUNK) {
       const m = Math.min(EMBED_CHUNK, n - start);
       const x = tf.tensor4d(input.subarray(start * per, (start + m) * per), [m, s, s, 3]);
-      const e = this.image.embed(x, this.w());
+      const e = this.image.tower.embed(x, this.w());
       out.set(e.dataSync() as Float32Array, start * d);
       tf.dispose([x, e]);
     }

@@ -11,6 +11,7 @@ import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
 import type { ParamLayout } from './params.ts';
 import { runSchedule, type Schedule } from './schedule.ts';
+import { initialWeights, withFeatures } from './lit-features.ts';
 import { readStoredModel, type StoredModel } from './stored.ts';
 import { Tokenizer } from './tokenizer.ts';
 
@@ -140,9 +141,10 @@ export function setupRun(
   resume: number | undefined,
   backend: string,
 ): RunSetup {
-  const data = loadLabData(db);
-  const source = resume !== undefined ? resumeSource(db, resume, partial.epochs) : newSource(db, partial, data);
+  const loaded = loadLabData(db);
+  const source = resume !== undefined ? resumeSource(db, resume, partial.epochs) : newSource(db, partial, loaded);
   const { config, tokenizer } = source;
+  const data = withFeatures(db, loaded, config);
   const pairs = new TrainingPairs(data, config, tokenizer);
   if (source.modelId !== null) claimModel(db, source.modelId, source.reconfigured ? config : undefined);
   const layout = modelLayout(config.model, tokenizer.vocabSize);
@@ -162,7 +164,7 @@ export function setupRun(
   const schedule = runSchedule(pairs.items.length, config);
   const position = source.checkpoint
     ? restorePosition(db, modelId, source.checkpoint, layout, config.weightDecay)
-    : startPosition(layout, source.initial ?? layout.init(config.seed), config.weightDecay, source.at);
+    : startPosition(layout, source.initial ?? initialWeights(layout, config, data), config.weightDecay, source.at);
   return { ...position, modelId, config, tokenizer, data, pairs, layout, schedule };
 }
 
@@ -181,6 +183,7 @@ export async function startRunEngines(
         model: config.model,
         vocabSize: tokenizer.vocabSize,
         store: run.data.store,
+        features: run.data.features ?? null,
         augment: config.augment,
         prefer,
         weights: run.params,

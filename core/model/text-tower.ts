@@ -113,15 +113,19 @@ export class TextTower {
     return { emb: tf.clone(r.emb), cache };
   }
 
+  /**
+   * Backward from ∂L/∂emb. Transposes are explicit: TF.js wasm's matMul with a transposed operand is several times
+   * slower here than a transpose and a plain matMul.
+   */
   backward(cache: TextCache, dEmb: tf.Tensor2D, w: Weights, grads: Grads): void {
     tf.tidy(() => {
       const dv = l2normalizeGrad(cache.emb, cache.norm, dEmb);
-      grads.add('txt.w2', tf.matMul(cache.h1, dv, true, false));
+      grads.add('txt.w2', tf.matMul(tf.transpose(cache.h1), dv));
       grads.add('txt.b2', tf.sum(dv, 0));
-      const dh1 = tf.mul(tf.matMul(dv, w.get('txt.w2') as tf.Tensor2D, false, true), tf.step(cache.h1));
-      grads.add('txt.w1', tf.matMul(cache.h0, dh1, true, false));
+      const dh1 = tf.mul(tf.matMul(dv, tf.transpose(w.get('txt.w2') as tf.Tensor2D)), tf.step(cache.h1));
+      grads.add('txt.w1', tf.matMul(tf.transpose(cache.h0), dh1));
       grads.add('txt.b1', tf.sum(dh1, 0));
-      const dh0 = tf.matMul(dh1, w.get('txt.w1') as tf.Tensor2D, false, true);
+      const dh0 = tf.matMul(dh1, tf.transpose(w.get('txt.w1') as tf.Tensor2D));
       const dRows = tf.matMul(cache.poolT, dh0);
       grads.add('txt.emb', tf.unsortedSegmentSum(dRows, cache.ids, this.cfg.vocabSize));
     });

@@ -7,7 +7,7 @@ import { Replica } from './replica.ts';
 const init = (workerData as { data: EngineInit }).data;
 const port = parentPort!;
 const backend = await initBackend({ prefer: init.prefer });
-const replica = new Replica(init.model, init.vocabSize, init.store, init.augment);
+const replica = new Replica(init.model, init.vocabSize, init.store, init.augment, init.features ?? null);
 
 function handle(req: WorkerRequest): { result: unknown; transfer: ArrayBuffer[] } {
   switch (req.type) {

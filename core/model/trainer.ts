@@ -4,7 +4,9 @@ import { finishModel, type EpochMetrics } from '../store/models.ts';
 import { initBackend, type BackendName } from './backend.ts';
 import { RunRecorder } from './checkpoint.ts';
 import type { DeepPartial, TrainConfig } from './config.ts';
+import type { Progress } from '../api/types.ts';
 import { embedLab } from './embed.ts';
+import { computeRunFeatures } from './lit-features.ts';
 import { trainEpoch } from './epoch.ts';
 import { ProgressReporter, type TrainProgress } from './progress.ts';
 import { setupRun, startRunEngines } from './run-setup.ts';
@@ -24,6 +26,8 @@ export interface TrainOptions {
   prefer?: BackendName;
   /** Called after every optimizer step (and its checkpoint, when one was due) with the number of steps done. */
   onStep?: (step: number) => void;
+  /** Progress of computing a LiT run's missing backbone features, before it is set up. */
+  onFeatureProgress?: (p: Progress) => void;
 }
 
 export interface TrainResult {
@@ -49,6 +53,11 @@ export async function train(
 ): Promise<TrainResult> {
   const db = lab.db;
   const backend = await initBackend({ prefer: options.prefer });
+  // A head on a frozen backbone trains on its stored features: the missing ones are computed first.
+  await computeRunFeatures(lab, partial, options.resume, {
+    signal: options.signal,
+    onProgress: options.onFeatureProgress,
+  });
   const run = setupRun(db, partial, options.resume, backend.description);
   const { modelId, config } = run;
   const { engines, grads } = await startRunEngines(db, run, options.threads, options.prefer);

@@ -1,6 +1,9 @@
-import type { ModelSummary } from '../api/contract.ts';
+import type { ModelSummary, Results } from '../api/contract.ts';
+import { backboneInfo, backboneNames } from '../model/backbones/index.ts';
+import { SCRATCH } from '../model/config.ts';
 import { parseStoredConfig } from '../model/stored.ts';
 import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
+import { featureCoverage } from '../store/features.ts';
 import type { Db } from '../store/lab.ts';
 import { getModel, runStatus, type ModelSummary as StoredSummary } from '../store/models.ts';
 
@@ -85,4 +88,15 @@ export function modelSummary(db: Db, m: StoredSummary): ModelSummary {
     error: m.error,
     ...described,
   };
+}
+
+/** The image towers a run can train: the CNN from scratch, and a head on each backbone (with its features so far). */
+export function imageTowers(db: Db): Results['trainingDefaults']['backbones'] {
+  return [
+    { name: SCRATCH, title: 'CNN trained from scratch', features: null },
+    ...backboneNames().map((name) => {
+      const c = featureCoverage(db, name);
+      return { name, title: backboneInfo(name).title, features: { done: c.done, images: c.images } };
+    }),
+  ];
 }

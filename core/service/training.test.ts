@@ -26,6 +26,7 @@ describe('trainingDefaults', () => {
     const c = defaultTrainConfig();
     expect(d.settings).toEqual({
       loss: c.loss.kind,
+      backbone: c.model.backbone ?? 'scratch',
       epochs: c.epochs,
       batch: c.batchSize,
       dim: c.model.dim,
@@ -54,6 +55,21 @@ describe('trainingDefaults', () => {
       { severity: 'error', message: expect.stringContaining('training needs at least 2') },
     ]);
     await expect(call(service, 'trainingDefaults', { batch: 1 })).rejects.toThrow();
+  });
+
+  it('gives a backbone’s own defaults (a LiT head), and each image tower with how far its features are', async () => {
+    lab = createFixtureLab({ perPair: 4 });
+    const service = new NearlabService(lab);
+    const d = await call(service, 'trainingDefaults', { backbone: 'mobilenet_v2' });
+    const c = defaultTrainConfig('mobilenet_v2');
+    expect(d.settings).toMatchObject({ backbone: 'mobilenet_v2', epochs: c.epochs, lr: c.lr });
+    expect(d.config).toMatchObject({ model: { backbone: 'mobilenet_v2', head: { featureDim: 1280 } } });
+    const images = (await call(service, 'info')).images;
+    expect(d.backbones[0]).toEqual({ name: 'scratch', title: 'CNN trained from scratch', features: null });
+    expect(d.backbones.find((b) => b.name === 'mobilenet_v2')).toMatchObject({ features: { done: 0, images } });
+    await expect(call(service, 'trainingDefaults', { backbone: 'resnet' })).rejects.toThrow(
+      "no backbone named 'resnet'",
+    );
   });
 
   it('estimates a default run’s training time from the speed a default-sized run measured', async () => {

@@ -2,13 +2,19 @@ import { rmSync } from 'node:fs';
 import type { ApiHandlers, Results } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { RateMeter } from '../data/progress.ts';
-import { defaultTrainConfig, resolveConfig, type DeepPartial, type TrainConfig } from '../model/config.ts';
+import {
+  defaultTrainConfig,
+  imageBackbone,
+  resolveConfig,
+  type DeepPartial,
+  type TrainConfig,
+} from '../model/config.ts';
 import { estimateDuration, trainingReadiness } from '../model/readiness.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
 import { LabReadOnlyError } from '../store/job-lock.ts';
 import { getModel, listModels, removeModel } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
-import { modelSummary } from './model-summary.ts';
+import { imageTowers, modelSummary } from './model-summary.ts';
 import { indexPath } from './search/gallery.ts';
 import { embedWhenBehind } from './embedding.ts';
 
@@ -24,10 +30,11 @@ function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPart
   if (p.batch !== undefined) partial.batchSize = p.batch;
   if (p.lr !== undefined) partial.lr = p.lr;
   if (p.seed !== undefined) partial.seed = p.seed;
-  if (p.dim !== undefined || p.imageSize !== undefined) {
+  if (p.dim !== undefined || p.imageSize !== undefined || p.backbone !== undefined) {
     partial.model = {
       ...(p.dim !== undefined ? { dim: p.dim } : {}),
       ...(p.imageSize !== undefined ? { imageSize: p.imageSize } : {}),
+      ...(p.backbone !== undefined ? { backbone: p.backbone } : {}),
     };
   }
   return partial;
@@ -37,6 +44,7 @@ function partialConfig(p: Parameters<ApiHandlers['startTraining']>[0]): DeepPart
 function settingsOf(c: TrainConfig): Results['trainingDefaults']['settings'] {
   return {
     loss: c.loss.kind,
+    backbone: imageBackbone(c.model),
     epochs: c.epochs,
     batch: c.batchSize,
     dim: c.model.dim,
@@ -75,13 +83,19 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
     },
 
     trainingDefaults: async (p) => {
-      const config = defaultTrainConfig();
+      let config: TrainConfig;
+      try {
+        config = defaultTrainConfig(p.backbone);
+      } catch (e) {
+        throw new ApiError('bad-request', (e as Error).message);
+      }
       const asked = { ...config, batchSize: p.batch ?? config.batchSize };
       const readiness = trainingReadiness(db, asked);
       return {
         settings: settingsOf(config),
         config: config as unknown as Record<string, unknown>,
         readiness,
+        backbones: imageTowers(db),
         estimate: estimateDuration(db, asked, readiness.pairs),
       };
     },
@@ -120,6 +134,8 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
                 detail: { modelId: t.modelId, epoch: t.epoch, epochs: t.epochs, loss: t.loss, phase: t.phase },
               });
             },
+            // A head on a frozen backbone: its missing features first.
+            onFeatureProgress: (p) => progress({ ...p, detail: { ...p.detail, phase: 'features' } }),
           });
           ctx.search.cache.invalidate();
           return {

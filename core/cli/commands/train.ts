@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { LOSS } from '../../api/contract.ts';
-import { resolveConfig, type DeepPartial, type TrainConfig } from '../../model/config.ts';
+import { backboneNames } from '../../model/backbones/index.ts';
+import {
+  DEFAULT_TRAIN_BACKBONE,
+  resolveConfig,
+  SCRATCH,
+  type DeepPartial,
+  type TrainConfig,
+} from '../../model/config.ts';
 import { trainingReadiness } from '../../model/readiness.ts';
 import { readModelConfig } from '../../model/stored.ts';
+import type { Progress } from '../../api/types.ts';
 import type { TrainProgress } from '../../model/progress.ts';
 import type { TrainResult } from '../../model/trainer.ts';
 import type { Lab } from '../../store/lab.ts';
@@ -31,6 +39,7 @@ const trainOptions = commonOptions.extend({
   labelPrompts: z.boolean().default(true),
   initFrom: intArg('--init-from', 1).optional(),
   resume: z.union([z.literal(true), intArg('--resume', 1)]).optional(),
+  backbone: z.string().min(1).optional(),
 });
 
 export type TrainCommandOptions = z.infer<typeof trainOptions>;
@@ -47,7 +56,8 @@ export function configFromOptions(o: TrainCommandOptions): DeepPartial<TrainConf
   if (o.initFrom !== undefined) c.initFrom = o.initFrom;
   c.supervised = o.supervised;
   c.labelPrompts = o.labelPrompts;
-  if (o.dim !== undefined || o.imageSize !== undefined) c.model = { dim: o.dim, imageSize: o.imageSize };
+  if (o.dim !== undefined || o.imageSize !== undefined || o.backbone !== undefined)
+    c.model = { dim: o.dim, imageSize: o.imageSize, backbone: o.backbone };
   return c;
 }
 
@@ -115,7 +125,8 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
     // A resumed run keeps its settings but the number of epochs asked for (a finished one needs it: more epochs).
     const partial = resume === undefined ? configFromOptions(o) : { epochs: o.epochs };
     warnings = readinessWarnings(lab, resume === undefined ? resolveConfig(partial) : readModelConfig(lab.db, resume));
-    const result = await train(lab, partial, { resume, signal, onProgress });
+    const onFeatureProgress = (p: Progress) => bar.update(p);
+    const result = await train(lab, partial, { resume, signal, onProgress, onFeatureProgress });
     bar.done();
     return result;
   } catch (e) {
@@ -178,6 +189,10 @@ export function register(program: Command): void {
     .option('--supervised', 'treat images with the same label as positives')
     .option('--no-label-prompts', 'do not add "a photo of a {label}" captions')
     .option('--init-from <id>', 'start from the weights of model <id> (same sizes)')
+    .option(
+      '--backbone <name>',
+      `image tower: ${[SCRATCH, ...backboneNames()].join(', ')} (a trained head on a frozen backbone's features; scratch: the CNN) (default ${DEFAULT_TRAIN_BACKBONE})`,
+    )
     .option(
       '--resume [id]',
       'continue a stopped run (default: the latest) from its last checkpoint, else from the start; or a finished run <id> from its final weights up to --epochs in total',

@@ -177,9 +177,23 @@ export function makeModel(
 /** What trainingDefaults answers for a lab whose train split fills a default batch, with no speed measured yet. */
 export function makeTrainingDefaults(over: Partial<Results['trainingDefaults']> = {}): Results['trainingDefaults'] {
   return {
-    settings: { loss: 'npair', epochs: 20, batch: 64, dim: 128, imageSize: 64, lr: 0.002, seed: 1 },
+    settings: {
+      loss: 'npair',
+      backbone: 'scratch',
+      epochs: 20,
+      batch: 64,
+      dim: 128,
+      imageSize: 64,
+      lr: 0.002,
+      seed: 1,
+    },
     config: { epochs: 20, batchSize: 64, lr: 0.002, seed: 1, model: { dim: 128, imageSize: 64 } },
     readiness: { trainImages: 100, captioned: 100, pairs: 100, batch: 64, problems: [] },
+    backbones: [
+      { name: 'scratch', title: 'CNN trained from scratch', features: null },
+      { name: 'mobilenet_v2_mid', title: 'MobileNetV2 ×1.4 (ImageNet, nsfwjs)', features: { done: 100, images: 100 } },
+      { name: 'inception_v3', title: 'InceptionV3 (ImageNet, nsfwjs)', features: { done: 0, images: 100 } },
+    ],
     estimate: null,
     ...over,
   };

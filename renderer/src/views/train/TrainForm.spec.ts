@@ -33,6 +33,33 @@ describe('TrainForm', () => {
     expect(core.lastParams('startTraining')).toEqual({ loss: 'contrastive', batch: 64, seed: 0 });
   });
 
+  it('trains a head on the backbone chosen, with that backbone’s defaults and how far its features are', async () => {
+    const core = trainCore();
+    core.handlers.trainingDefaults = (p) =>
+      makeTrainingDefaults(
+        p.backbone === 'mobilenet_v2_mid'
+          ? { settings: { ...makeTrainingDefaults().settings, backbone: 'mobilenet_v2_mid', epochs: 10, lr: 0.001 } }
+          : {},
+      );
+    render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
+    const tower = screen.getByLabelText('Image tower') as HTMLSelectElement;
+    await waitFor(() => expect(tower.options).toHaveLength(4));
+    expect(Array.from(tower.options, (o) => o.textContent)).toEqual([
+      'default (scratch)',
+      'CNN trained from scratch',
+      'MobileNetV2 ×1.4 (ImageNet, nsfwjs) (features ready)',
+      'InceptionV3 (ImageNet, nsfwjs) (features of 0 of 100 images; the rest first)',
+    ]);
+    await fireEvent.change(tower, { target: { value: 'mobilenet_v2_mid' } });
+    await waitFor(() => expect(core.lastParams('trainingDefaults')).toEqual({ backbone: 'mobilenet_v2_mid' }));
+    await waitFor(() => expect(input('Epochs').placeholder).toBe('10'));
+    expect(input('Learning rate').placeholder).toBe('0.001');
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await waitFor(() =>
+      expect(core.lastParams('startTraining')).toEqual({ loss: 'npair', backbone: 'mobilenet_v2_mid' }),
+    );
+  });
+
   it('resumes a cancelled or failed run by id alone, its settings locked', async () => {
     const core = trainCore();
     render(TrainForm, { context: fakeApp(core).context, props: { running: false } });
