@@ -4,7 +4,6 @@ import {
   captionsToEmbed,
   embeddingCoverage,
   itemsToEmbed,
-  pruneEmbeddings,
   saveCaptionEmbeddings,
   saveItemEmbeddings,
   type ItemToEmbed,
@@ -21,6 +20,7 @@ import { isLit } from './config.ts';
 import { FeatureSlots, PixelSlots, type Slots } from './embed-slots.ts';
 import { readModelKind, readStoredModel, type StoredModel } from './stored.ts';
 import { encodeAll, Tokenizer } from './tokenizer.ts';
+import { runEmbedPasses, type EmbedPasses } from './embed-passes.ts';
 
 export interface EmbedModelOptions {
   /** Embed every live item and caption again (and drop the vectors of items no longer live), not only new ones. */
@@ -71,30 +71,10 @@ export async function embedModel(
   const kind = readModelKind(lab.db, modelId);
   if (kind === 'backbone') return (await import('./backbone-embed.ts')).embedBackboneModel(lab, modelId, options);
   if (kind === 'onnx-clip') return (await import('./onnx/embed.ts')).embedOnnxModel(lab, modelId, options);
-  const started = performance.now();
   const model = readStoredModel(lab.db, modelId);
   if (model.status !== 'done' || !model.hasWeights) throw new ModelNotFinishedError(modelId, model.status);
   const job = new EmbedJob(lab, model, options);
-  try {
-    if (options.all) {
-      await job.pass(true);
-      if (!job.cancelled) pruneEmbeddings(lab.db, modelId);
-    }
-    // New and changed rows, until a pass finds none (or writes none: rows changing faster than they are embedded).
-    while (!job.cancelled) {
-      const r = await job.pass(false);
-      if (r.found === 0 || r.stored === 0) break;
-    }
-  } finally {
-    await job.close();
-  }
-  return {
-    modelId,
-    status: job.cancelled ? 'cancelled' : 'done',
-    images: job.stored.images,
-    captions: job.stored.captions,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return runEmbedPasses(lab, modelId, job, options.all);
 }
 
 /** The lab's finished models (with final weights), oldest first: the models that embed the lab. */
@@ -120,7 +100,7 @@ export async function embedModels(
 }
 
 /** One embedModel run: its engines (started on first need), pixel slots, counts and progress. */
-class EmbedJob {
+class EmbedJob implements EmbedPasses {
   readonly stored = { images: 0, captions: 0 };
   private readonly batch: number;
   private readonly tokenizer: Tokenizer;

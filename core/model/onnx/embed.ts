@@ -4,7 +4,6 @@ import {
   captionsToEmbed,
   embeddingCoverage,
   itemsToEmbed,
-  pruneEmbeddings,
   saveCaptionEmbeddings,
   saveItemEmbeddings,
   type ItemToEmbed,
@@ -15,6 +14,7 @@ import type { EmbedModelOptions, EmbedModelResult } from '../embed-incremental.t
 import { itemImagesReader, type ItemImages } from './item-images.ts';
 import { loadOnnxClipModel } from './load.ts';
 import type { OnnxClipModel } from './model.ts';
+import { runEmbedPasses, type EmbedPasses } from '../embed-passes.ts';
 
 /** Images per written batch when the caller gives none: a batch of a real CLIP at 224×224 takes a few seconds. */
 const DEFAULT_BATCH = 64;
@@ -36,32 +36,13 @@ export async function embedOnnxModel(
   modelId: number,
   options: EmbedModelOptions = {},
 ): Promise<EmbedModelResult> {
-  const started = performance.now();
   getModel(lab.db, modelId);
   const job = new OnnxEmbedJob(lab, modelId, options);
-  try {
-    if (options.all) {
-      await job.pass(true);
-      if (!job.cancelled) pruneEmbeddings(lab.db, modelId);
-    }
-    while (!job.cancelled) {
-      const r = await job.pass(false);
-      if (r.found === 0 || r.stored === 0) break;
-    }
-  } finally {
-    job.close();
-  }
-  return {
-    modelId,
-    status: job.cancelled ? 'cancelled' : 'done',
-    images: job.stored.images,
-    captions: job.stored.captions,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return runEmbedPasses(lab, modelId, job, options.all);
 }
 
 /** One embedOnnxModel run: the model (loaded on first need), counts and progress. */
-class OnnxEmbedJob {
+class OnnxEmbedJob implements EmbedPasses {
   readonly stored = { images: 0, captions: 0 };
   private readonly batch: number;
   private readonly read: (items: readonly ItemToEmbed[]) => Promise<ItemImages>;
