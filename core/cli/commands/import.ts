@@ -78,7 +78,9 @@ export function register(program: Command): void {
                 ? await runFeatures(lab, IMPORT_BACKBONE, { signal, onProgress: bar.update })
                 : null;
             const embedded =
-              summary.status === 'done' && o.embed && !signal.aborted ? await embedNewItems(lab, signal, bar.update) : [];
+              summary.status === 'done' && o.embed && !signal.aborted
+                ? await embedNewItems(lab, signal, bar.update)
+                : [];
             bar.done();
             if (o.json) printJson({ lab: lab.path, ...summary, features, embedded });
             else {

@@ -29,7 +29,9 @@ export function register(program: Command): void {
         for (const [name, n] of classes) out.write(`    ${String(n).padStart(7)}  ${name}\n`);
         out.write(`  last import: ${info.errors} errors, ${info.warnings} warnings\n`);
         for (const [backbone, c] of Object.entries(info.features)) {
-          out.write(`  features ${backbone}: ${c.done} of ${c.images} images${c.failed ? `, ${c.failed} failed` : ''}\n`);
+          out.write(
+            `  features ${backbone}: ${c.done} of ${c.images} images${c.failed ? `, ${c.failed} failed` : ''}\n`,
+          );
         }
       });
     });
