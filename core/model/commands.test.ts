@@ -41,6 +41,8 @@ describe('nearlab train / models / embed / eval', () => {
         'train',
         '--lab',
         path,
+        '--backbone',
+        'scratch',
         '--epochs',
         '2',
         '--batch',

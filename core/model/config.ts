@@ -26,14 +26,8 @@ const headConfigSchema = z.object({
   featureDim: z.number(),
 });
 
+// Keys in the order defaultTrainConfig writes them: a stored configuration read back compares equal as JSON.
 const modelConfigSchema = z.object({
-  /**
-   * The image tower: 'scratch' (or absent, every model before issue 11) = the CNN below trained from nothing on
-   * the stored pixels; a backbone name = a trained head on that frozen backbone's stored features (LiT).
-   */
-  backbone: z.string().optional(),
-  /** The LiT head (with a backbone; set up with the run). */
-  head: headConfigSchema.optional(),
   /** Side of the square model input in pixels (a multiple of 2^depth). */
   imageSize: z.number(),
   /** Channels of each conv block; depth = widths.length. */
@@ -41,6 +35,13 @@ const modelConfigSchema = z.object({
   /** Embedding dimension d shared by both towers. */
   dim: z.number(),
   text: textConfigSchema,
+  /**
+   * The image tower: 'scratch' (or absent, every model before issue 11) = the CNN above trained from nothing on
+   * the stored pixels; a backbone name = a trained head on that frozen backbone's stored features (LiT).
+   */
+  backbone: z.string().optional(),
+  /** The LiT head (with a backbone; set up with the run). */
+  head: headConfigSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
@@ -48,7 +49,7 @@ export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export const SCRATCH = 'scratch';
 
 /** The image backbone of new runs when none is asked for. */
-export const DEFAULT_TRAIN_BACKBONE = SCRATCH;
+export const DEFAULT_TRAIN_BACKBONE: string = SCRATCH;
 
 /** Hidden width of a new LiT head (0 = linear). */
 export const DEFAULT_HEAD_HIDDEN = 512;
@@ -107,12 +108,14 @@ export function labelPrompt(label: string): string {
 
 /**
  * The settings of a LiT head that differ from the CNN's, chosen on the emoji set's val split (README, Training on a
- * frozen backbone): no pixel augmentation (the features are fixed), the flip view only when stored.
+ * frozen backbone): 10 epochs of batch 128 at lr 4e-3 score as 20 epochs at 1e-3 or 10 at 2e-3 with batch 64
+ * (val R@10 0.51, k-NN 0.79, zero-shot 0.79) in a third of the time; no pixel augmentation (the features are fixed)
+ * and no flip view (it doubles the feature job for no measurable gain).
  */
 const LIT_DEFAULTS: Pick<TrainConfig, 'epochs' | 'lr' | 'batchSize' | 'augment' | 'warmupEpochs'> = {
-  epochs: 20,
-  lr: 1e-3,
-  batchSize: 64,
+  epochs: 10,
+  lr: 4e-3,
+  batchSize: 128,
   warmupEpochs: 1,
   augment: { ...NO_AUGMENT },
 };

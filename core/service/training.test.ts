@@ -45,7 +45,7 @@ describe('trainingDefaults', () => {
     const byDefault = (await call(service, 'trainingDefaults')).readiness;
     expect(byDefault.pairs).toBeLessThan(defaultTrainConfig().batchSize);
     expect(byDefault.problems.map((p) => p.severity)).toEqual(['warning']);
-    expect(byDefault.problems[0].message).toContain('fewer than one batch of 64');
+    expect(byDefault.problems[0].message).toContain(`fewer than one batch of ${defaultTrainConfig().batchSize}`);
     const small = (await call(service, 'trainingDefaults', { batch: 8 })).readiness;
     expect(small).toMatchObject({ batch: 8, problems: [] });
 

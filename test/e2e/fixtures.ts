@@ -10,6 +10,7 @@ export { expect };
 /** The small model the flows share (the Train flow trains its own through the UI). */
 export const TINY_MODEL: Params<'startTraining'> = {
   loss: 'npair',
+  backbone: 'scratch',
   epochs: 1,
   dim: 16,
   imageSize: 32,

@@ -14,6 +14,7 @@ test('trains a tiny model: live progress, the loss and recall plots, and the run
   );
 
   await page.getByLabel('Loss', { exact: true }).selectOption('npair');
+  await page.getByLabel('Image tower', { exact: true }).selectOption('scratch');
   await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Batch size', { exact: true }).fill('32');
   await page.getByLabel('Embedding dim', { exact: true }).fill('16');

@@ -3,7 +3,7 @@ import { train } from '../../core/model/trainer.ts';
 import { Lab } from '../../core/store/lab.ts';
 
 /**
- * A lab at `labPath` with the images of `folder` imported and one tiny model trained on them (a small CNN on 16-px
+ * A lab at `labPath` with the images of `folder` imported and one tiny model trained on them (a small CNN from scratch on 16-px
  * inputs, `epochs` epochs, in this thread): what the integration tests search and embed with. Returns the model id.
  */
 export async function labWithTinyModel(labPath: string, folder: string, epochs: number): Promise<number> {
@@ -16,7 +16,13 @@ export async function labWithTinyModel(labPath: string, folder: string, epochs: 
         epochs,
         batchSize: 32,
         lr: 3e-3,
-        model: { imageSize: 16, widths: [8, 16], dim: 16, text: { embedDim: 16, hidden: 32, buckets: 256 } },
+        model: {
+          backbone: 'scratch',
+          imageSize: 16,
+          widths: [8, 16],
+          dim: 16,
+          text: { embedDim: 16, hidden: 32, buckets: 256 },
+        },
       },
       { threads: 'local' },
     );

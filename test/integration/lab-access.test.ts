@@ -42,7 +42,20 @@ let trained: string;
 beforeAll(async () => {
   trained = join(tempDir(), 'lab.nearlab');
   await runCliJson(['import', SAMPLE, '--lab', trained]);
-  const args = ['--epochs', '1', '--dim', '16', '--image-size', '16', '--batch', '32', '--workers', '1'];
+  const args = [
+    '--backbone',
+    'scratch',
+    '--epochs',
+    '1',
+    '--dim',
+    '16',
+    '--image-size',
+    '16',
+    '--batch',
+    '32',
+    '--workers',
+    '1',
+  ];
   await runCliJson(['train', '--lab', trained, ...args]);
 }, 120_000);
 

@@ -11,7 +11,7 @@ import { copySample, makeImage, SAMPLE_DIR, tempDir, write } from '../helpers/co
 /** Two processes writing one lab: the second waits for the first (the lab's job lock), neither fails. */
 
 const SAMPLE = SAMPLE_DIR.replace(/\/$/, '');
-const TINY = ['--epochs', '1', '--dim', '16', '--image-size', '16', '--workers', '1'];
+const TINY = ['--backbone', 'scratch', '--epochs', '1', '--dim', '16', '--image-size', '16', '--workers', '1'];
 const HHMM = '\\d\\d:\\d\\d';
 
 interface Running {

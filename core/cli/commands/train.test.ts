@@ -5,7 +5,7 @@ import { Lab } from '../../store/lab.ts';
 import { getModel } from '../../store/models.ts';
 import { createFixtureLab } from '../../store/testing/fixture-lab.ts';
 
-const SMALL = ['--dim', '8', '--image-size', '16', '--workers', '1', '--seed', '3'];
+const SMALL = ['--backbone', 'scratch', '--dim', '8', '--image-size', '16', '--workers', '1', '--seed', '3'];
 
 describe('nearlab train', () => {
   it('warns when the train split has fewer pairs than a batch, and continues a finished run with --resume ID --epochs N', async () => {
