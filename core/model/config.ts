@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { augmentOptionsSchema, DEFAULT_AUGMENT, NO_AUGMENT } from './augment.ts';
-import { backboneInfo } from './backbones/index.ts';
+import { backboneInfo, DEFAULT_BACKBONE } from './backbones/index.ts';
 import { lossOptionsSchema } from './loss-options.ts';
 import { UserError } from '../util/user-error.ts';
 
@@ -48,8 +48,12 @@ export type ModelConfig = z.infer<typeof modelConfigSchema>;
 /** The image tower trained from nothing on the stored pixels (the teaching lab's CNN). */
 export const SCRATCH = 'scratch';
 
-/** The image backbone of new runs when none is asked for. */
-export const DEFAULT_TRAIN_BACKBONE: string = SCRATCH;
+/**
+ * The image tower of new runs when none is asked for: a head on the default backbone's features (LiT). On the emoji
+ * set's test split it classifies better than the CNN from scratch (k-NN 0.74 vs 0.69, zero-shot 0.74 vs 0.68; text→
+ * image R@10 0.34 vs 0.39) and trains in 22 s instead of 12 min once the features exist (README).
+ */
+export const DEFAULT_TRAIN_BACKBONE: string = DEFAULT_BACKBONE;
 
 /** Hidden width of a new LiT head (0 = linear). */
 export const DEFAULT_HEAD_HIDDEN = 512;
