@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NearlabService } from '../service/service.ts';
 import { latestCheckpoint } from '../store/checkpoints.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { featureCoverage, saveFeatures } from '../store/features.ts';
@@ -72,6 +73,8 @@ describe('training a head on a frozen backbone (LiT)', () => {
     expect(layout.has('img.conv0.w')).toBe(false);
     expect(modelWeights(lab.db, r.modelId).length).toBe(layout.total);
     expect(listModels(lab.db).find((m) => m.id === r.modelId)).toMatchObject({ kind: 'trained', backbone: BACKBONE });
+    const { models } = await new NearlabService(lab).api.models({});
+    expect(models.find((m) => m.id === r.modelId)).toMatchObject({ loss: 'npair', backbone: BACKBONE, imageSize: 224 });
     const live = (lab.db.prepare("SELECT count(*) AS n FROM items WHERE status = 'ok'").get() as { n: number }).n;
     expect(readEmbeddings(lab.db, r.modelId, 'image').ids.length).toBe(live);
     expect(readEmbeddings(lab.db, r.modelId, 'caption').ids.length).toBe(live);

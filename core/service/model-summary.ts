@@ -1,6 +1,6 @@
 import type { ModelSummary, Results } from '../api/contract.ts';
 import { backboneInfo, backboneNames } from '../model/backbones/index.ts';
-import { SCRATCH } from '../model/config.ts';
+import { isLit, SCRATCH } from '../model/config.ts';
 import { parseStoredConfig } from '../model/stored.ts';
 import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
 import { featureCoverage } from '../store/features.ts';
@@ -11,6 +11,11 @@ import { getModel, runStatus, type ModelSummary as StoredSummary } from '../stor
 type Described = Pick<ModelSummary, 'name' | 'loss' | 'epochs' | 'dim' | 'imageSize' | 'mining'>;
 
 const numberOr = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+
+/** A registered backbone's input side (`fallback` for a name the registry no longer knows). */
+function inputSizeOf(backbone: string, fallback: number): number {
+  return backboneNames().includes(backbone) ? backboneInfo(backbone).inputSize : fallback;
+}
 
 /** The name and settings of a model, by its kind. */
 function describe(db: Db, m: StoredSummary): { config: Record<string, unknown> } & Described {
@@ -24,7 +29,9 @@ function describe(db: Db, m: StoredSummary): { config: Record<string, unknown> }
       loss: c.loss.kind,
       epochs: c.epochs,
       dim: c.model.dim,
-      imageSize: c.model.imageSize,
+      // A head on a frozen backbone sees the backbone's input, not the CNN's.
+      imageSize:
+        isLit(c.model) && c.model.backbone ? inputSizeOf(c.model.backbone, c.model.imageSize) : c.model.imageSize,
       mining: c.loss.kind === 'triplet' ? (c.loss.mining ?? 'semihard') : null,
     };
   }
