@@ -10,7 +10,7 @@ import { BackboneLoadError } from './backbone.ts';
  * bytes, which is what the package's own loaders (nsfwjs/models/<name>) import. Nothing is fetched.
  */
 
-const require = createRequire(import.meta.url);
+const requireFromHere = createRequire(import.meta.url);
 
 export type NsfwjsModel = 'mobilenet_v2_mid' | 'mobilenet_v2' | 'inception_v3';
 
@@ -26,7 +26,7 @@ interface ModelJson {
 function modelFolder(model: NsfwjsModel): string {
   let entry: string;
   try {
-    entry = require.resolve('nsfwjs'); // …/nsfwjs/dist/cjs/index.js
+    entry = requireFromHere.resolve('nsfwjs'); // …/nsfwjs/dist/cjs/index.js
   } catch {
     throw new BackboneLoadError(
       `the backbone ${model} needs the nsfwjs package, which is not installed: run npm install`,
@@ -41,7 +41,7 @@ function loadModule<T>(file: string, model: NsfwjsModel, check: (v: unknown) => 
   }
   let value: unknown;
   try {
-    value = require(file);
+    value = requireFromHere(file);
   } catch (e) {
     throw new BackboneLoadError(`the backbone file ${file} cannot be read (${(e as Error).message})`);
   }
