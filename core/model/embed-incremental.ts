@@ -1,11 +1,8 @@
 import type { Progress } from '../api/types.ts';
-import { RateMeter } from '../data/progress.ts';
 import {
-  captionsToEmbed,
-  embeddingCoverage,
-  itemsToEmbed,
   saveCaptionEmbeddings,
   saveItemEmbeddings,
+  type CaptionToEmbed,
   type ItemToEmbed,
 } from '../store/embeddings.ts';
 import type { Lab } from '../store/lab.ts';
@@ -20,7 +17,7 @@ import { isLit } from './config.ts';
 import { FeatureSlots, PixelSlots, type Slots } from './embed-slots.ts';
 import { readModelKind, readStoredModel, type StoredModel } from './stored.ts';
 import { encodeAll, Tokenizer } from './tokenizer.ts';
-import { runEmbedPasses, type EmbedPasses } from './embed-passes.ts';
+import { EmbedPassJob, runEmbedPasses } from './embed-passes.ts';
 
 export interface EmbedModelOptions {
   /** Embed every live item and caption again (and drop the vectors of items no longer live), not only new ones. */
@@ -99,88 +96,36 @@ export async function embedModels(
   return results;
 }
 
-/** One embedModel run: its engines (started on first need), pixel slots, counts and progress. */
-class EmbedJob implements EmbedPasses {
-  readonly stored = { images: 0, captions: 0 };
-  private readonly batch: number;
+/** One embedModel run of a model trained here: its engines (started on first need) and pixel or feature slots. */
+class EmbedJob extends EmbedPassJob {
   private readonly tokenizer: Tokenizer;
-  private readonly meter = new RateMeter();
   private engines: Engine[] | null = null;
   private slots: Slots | null = null;
-  private done = 0;
-  private total = 0;
 
   constructor(
-    private readonly lab: Lab,
+    lab: Lab,
     private readonly model: StoredModel,
-    private readonly options: EmbedModelOptions,
+    options: EmbedModelOptions,
   ) {
-    this.batch = Math.max(1, options.batchSize ?? 256);
+    super(lab, model.id, options, Math.max(1, options.batchSize ?? 256));
     this.tokenizer = Tokenizer.fromSpec(model.tokenizer);
   }
 
-  get cancelled(): boolean {
-    return this.options.signal?.aborted ?? false;
-  }
-
-  /** Goes once over the items, then the captions, to embed (`all`: every one), in id order. */
-  async pass(all: boolean): Promise<{ found: number; stored: number }> {
-    const db = this.lab.db;
-    const id = this.model.id;
-    const c = embeddingCoverage(db, id);
-    const todo = all
-      ? { images: c.items, captions: c.liveCaptions }
-      : { images: c.items - c.images, captions: c.liveCaptions - c.captions };
-    this.total = this.done + todo.images + todo.captions;
-    let found = 0;
-    let stored = 0;
-    let after = 0;
-    while (!this.cancelled) {
-      const items = itemsToEmbed(db, id, { all, after, limit: this.batch });
-      if (items.length === 0) break;
-      after = items[items.length - 1].itemId;
-      const n = await this.embedItems(items, todo.images);
-      found += items.length;
-      stored += n;
-      this.stored.images += n;
-      this.progress('images', items.length);
-    }
-    after = 0;
-    while (!this.cancelled) {
-      const captions = captionsToEmbed(db, id, { all, after, limit: this.batch * 4 });
-      if (captions.length === 0) break;
-      after = captions[captions.length - 1].id;
-      const engines = await this.start(todo.images);
-      const emb = await embedAll(
-        engines,
-        new Int32Array(0),
-        encodeAll(
-          this.tokenizer,
-          captions.map((x) => x.text),
-        ),
-      );
-      const n = saveCaptionEmbeddings(db, id, captions, emb.captions, this.model.config.model.dim);
-      found += captions.length;
-      stored += n;
-      this.stored.captions += n;
-      this.progress('captions', captions.length);
-    }
-    return { found, stored };
-  }
-
-  private async embedItems(items: ItemToEmbed[], images: number): Promise<number> {
-    const engines = await this.start(images);
-    const slots = this.slots!;
-    const { rows, kept } = slots.fill(items);
+  protected async embedItems(items: ItemToEmbed[]): Promise<number> {
+    const engines = await this.start(this.imagesTodo);
+    const { rows, kept } = this.slots!.fill(items);
     const emb = await embedAll(engines, rows, NO_TEXTS);
-    return saveItemEmbeddings(this.lab.db, this.model.id, kept, emb.images, this.model.config.model.dim);
+    return saveItemEmbeddings(this.lab.db, this.modelId, kept, emb.images, this.model.config.model.dim);
   }
 
-  private progress(kind: 'images' | 'captions', n: number): void {
-    this.done += n;
-    this.total = Math.max(this.total, this.done);
-    const p = this.meter.measure(`model ${this.model.id} ${kind}`, this.done, this.total);
-    this.options.onProgress?.({ ...p, detail: { modelId: this.model.id } });
+  protected async embedCaptions(captions: CaptionToEmbed[]): Promise<number> {
+    const engines = await this.start(this.imagesTodo);
+    const texts = encodeAll(
+      this.tokenizer,
+      captions.map((x) => x.text),
+    );
+    const emb = await embedAll(engines, new Int32Array(0), texts);
+    return saveCaptionEmbeddings(this.lab.db, this.modelId, captions, emb.captions, this.model.config.model.dim);
   }
 
   /** The engines, started with the model's weights on first need: one worker per 256 images, at most `threads`. */

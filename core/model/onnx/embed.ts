@@ -1,11 +1,8 @@
 import { matrix, normaliseRows } from '../../knn/index.ts';
-import { RateMeter } from '../../data/progress.ts';
 import {
-  captionsToEmbed,
-  embeddingCoverage,
-  itemsToEmbed,
   saveCaptionEmbeddings,
   saveItemEmbeddings,
+  type CaptionToEmbed,
   type ItemToEmbed,
 } from '../../store/embeddings.ts';
 import type { Lab } from '../../store/lab.ts';
@@ -14,7 +11,7 @@ import type { EmbedModelOptions, EmbedModelResult } from '../embed-incremental.t
 import { itemImagesReader, type ItemImages } from './item-images.ts';
 import { loadOnnxClipModel } from './load.ts';
 import type { OnnxClipModel } from './model.ts';
-import { runEmbedPasses, type EmbedPasses } from '../embed-passes.ts';
+import { EmbedPassJob, runEmbedPasses } from '../embed-passes.ts';
 
 /** Images per written batch when the caller gives none: a batch of a real CLIP at 224×224 takes a few seconds. */
 const DEFAULT_BATCH = 64;
@@ -41,27 +38,14 @@ export async function embedOnnxModel(
   return runEmbedPasses(lab, modelId, job, options.all);
 }
 
-/** One embedOnnxModel run: the model (loaded on first need), counts and progress. */
-class OnnxEmbedJob implements EmbedPasses {
-  readonly stored = { images: 0, captions: 0 };
-  private readonly batch: number;
+/** One embedOnnxModel run: the model, loaded on first need. */
+class OnnxEmbedJob extends EmbedPassJob {
   private readonly read: (items: readonly ItemToEmbed[]) => Promise<ItemImages>;
-  private readonly meter = new RateMeter();
   private model: Promise<OnnxClipModel> | null = null;
-  private done = 0;
-  private total = 0;
 
-  constructor(
-    private readonly lab: Lab,
-    private readonly modelId: number,
-    private readonly options: EmbedModelOptions,
-  ) {
-    this.batch = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  constructor(lab: Lab, modelId: number, options: EmbedModelOptions) {
+    super(lab, modelId, options, Math.max(1, options.batchSize ?? DEFAULT_BATCH));
     this.read = itemImagesReader(lab.db);
-  }
-
-  get cancelled(): boolean {
-    return this.options.signal?.aborted ?? false;
   }
 
   private load(): Promise<OnnxClipModel> {
@@ -69,43 +53,7 @@ class OnnxEmbedJob implements EmbedPasses {
     return this.model;
   }
 
-  /** Goes once over the items, then the captions, to embed (`all`: every one), in id order. */
-  async pass(all: boolean): Promise<{ found: number; stored: number }> {
-    const db = this.lab.db;
-    const id = this.modelId;
-    const c = embeddingCoverage(db, id);
-    const todo = all ? c.items + c.liveCaptions : c.items - c.images + (c.liveCaptions - c.captions);
-    this.total = this.done + todo;
-    let found = 0;
-    let stored = 0;
-    let after = 0;
-    while (!this.cancelled) {
-      const items = itemsToEmbed(db, id, { all, after, limit: this.batch });
-      if (items.length === 0) break;
-      after = items[items.length - 1].itemId;
-      const n = await this.embedItems(items);
-      found += items.length;
-      stored += n;
-      this.stored.images += n;
-      this.progress('images', items.length);
-    }
-    after = 0;
-    while (!this.cancelled) {
-      const captions = captionsToEmbed(db, id, { all, after, limit: this.batch * 4 });
-      if (captions.length === 0) break;
-      after = captions[captions.length - 1].id;
-      const model = await this.load();
-      const emb = await model.embedTexts(captions.map((x) => x.text));
-      const n = saveCaptionEmbeddings(db, id, captions, unitRows(emb, captions.length, model.dim), model.dim);
-      found += captions.length;
-      stored += n;
-      this.stored.captions += n;
-      this.progress('captions', captions.length);
-    }
-    return { found, stored };
-  }
-
-  private async embedItems(items: ItemToEmbed[]): Promise<number> {
+  protected async embedItems(items: ItemToEmbed[]): Promise<number> {
     const model = await this.load();
     const { images, kept, rows } = await this.read(items);
     const d = model.dim;
@@ -115,11 +63,16 @@ class OnnxEmbedJob implements EmbedPasses {
     return saveItemEmbeddings(this.lab.db, this.modelId, kept, vectors, d);
   }
 
-  private progress(kind: 'images' | 'captions', n: number): void {
-    this.done += n;
-    this.total = Math.max(this.total, this.done);
-    const p = this.meter.measure(`model ${this.modelId} ${kind}`, this.done, this.total);
-    this.options.onProgress?.({ ...p, detail: { modelId: this.modelId } });
+  protected async embedCaptions(captions: CaptionToEmbed[]): Promise<number> {
+    const model = await this.load();
+    const emb = await model.embedTexts(captions.map((x) => x.text));
+    return saveCaptionEmbeddings(
+      this.lab.db,
+      this.modelId,
+      captions,
+      unitRows(emb, captions.length, model.dim),
+      model.dim,
+    );
   }
 
   close(): void {
