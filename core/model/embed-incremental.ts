@@ -6,7 +6,7 @@ import {
   type ItemToEmbed,
 } from '../store/embeddings.ts';
 import type { Lab } from '../store/lab.ts';
-import { listModels, modelWeights } from '../store/models.ts';
+import { finishedModelIds, modelWeights } from '../store/models.ts';
 import { UserError } from '../util/user-error.ts';
 import { NO_AUGMENT } from './augment.ts';
 import type { BackendName } from './backend.ts';
@@ -74,18 +74,10 @@ export async function embedModel(
   return runEmbedPasses(lab, modelId, job, options.all);
 }
 
-/** The lab's finished models (with final weights), oldest first: the models that embed the lab. */
-export function finishedModelIds(lab: Lab): number[] {
-  return listModels(lab.db)
-    .filter((m) => m.status === 'done' && m.hasWeights)
-    .map((m) => m.id)
-    .sort((a, b) => a - b);
-}
-
 /** embedModel for each finished model in turn (`modelIds`, default every one), until cancelled. */
 export async function embedModels(
   lab: Lab,
-  modelIds: readonly number[] = finishedModelIds(lab),
+  modelIds: readonly number[] = finishedModelIds(lab.db),
   options: EmbedModelOptions = {},
 ): Promise<EmbedModelResult[]> {
   const results: EmbedModelResult[] = [];

@@ -2,18 +2,10 @@ import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { captionsToEmbed, itemsToEmbed } from '../store/embeddings.ts';
 import { kindHasText, readModelKind } from '../model/stored.ts';
-import { listModels } from '../store/models.ts';
+import { finishedModelIds, listModels } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 
 export type EmbeddingApi = Pick<ApiHandlers, 'startEmbedding'>;
-
-/** Finished models (with final weights), oldest first: the ones that embed the lab. */
-function finishedModels(ctx: ServiceContext): number[] {
-  return listModels(ctx.lab.db)
-    .filter((m) => m.status === 'done' && m.hasWeights)
-    .map((m) => m.id)
-    .sort((a, b) => a - b);
-}
 
 /** True when the model has a live item or caption (one with a text tower) without an embedding from it. */
 function behind(ctx: ServiceContext, modelId: number): boolean {
@@ -37,7 +29,7 @@ function startEmbedJob(ctx: ServiceContext, p: { modelId?: number; all: boolean 
     async ({ signal, progress }) => {
       // Loaded on use, like every heavy module of the service (TF.js here).
       const { embedModels } = await import('../model/embed-incremental.ts');
-      const ids = p.modelId ? [p.modelId] : finishedModels(ctx);
+      const ids = p.modelId ? [p.modelId] : finishedModelIds(ctx.lab.db);
       const results = await embedModels(ctx.lab, ids, { all: p.all, signal, onProgress: progress });
       ctx.search.cache.invalidate();
       const cancelled = signal.aborted || results.some((r) => r.status === 'cancelled');
@@ -58,7 +50,7 @@ function startEmbedJob(ctx: ServiceContext, p: { modelId?: number; all: boolean 
  */
 export function embedWhenBehind(ctx: ServiceContext): void {
   if (ctx.jobs.list().some((j) => j.kind === 'embed' && j.status === 'running')) return;
-  if (!finishedModels(ctx).some((id) => behind(ctx, id))) return;
+  if (!finishedModelIds(ctx.lab.db).some((id) => behind(ctx, id))) return;
   startEmbedJob(ctx, { all: false });
 }
 
@@ -66,7 +58,7 @@ export function embedWhenBehind(ctx: ServiceContext): void {
 export function embeddingHandlers(ctx: ServiceContext): EmbeddingApi {
   return {
     startEmbedding: async (p) => {
-      const finished = finishedModels(ctx);
+      const finished = finishedModelIds(ctx.lab.db);
       if (p.modelId !== undefined && !finished.includes(p.modelId)) {
         const m = listModels(ctx.lab.db).find((x) => x.id === p.modelId);
         if (!m) throw new ApiError('not-found', `the lab has no model ${p.modelId}`);

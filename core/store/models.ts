@@ -175,6 +175,14 @@ export function listModels(db: Db): ModelSummary[] {
   return (db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM models ORDER BY id DESC`).all() as ModelRowDb[]).map(summary);
 }
 
+/** The finished models (with final weights), oldest first: the models that embed the lab. */
+export function finishedModelIds(db: Db): number[] {
+  return db
+    .prepare(`SELECT id FROM models WHERE status = 'done' AND weights IS NOT NULL ORDER BY id`)
+    .pluck()
+    .all() as number[];
+}
+
 export function getModel(db: Db, id: number): ModelRecord {
   const r = db.prepare(`SELECT ${SUMMARY_COLUMNS}, config, tokenizer, data FROM models WHERE id = ?`).get(id) as
     (ModelRowDb & { config: string; tokenizer: string; data: string }) | undefined;
