@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { LabInfo, Progress, Split } from './types.ts';
 import { theoryParams, type TheoryResults } from './theory-contract.ts';
+import { curationParams, type CurationResults } from './curation-contract.ts';
 
 export const SPLIT = z.enum(['train', 'val', 'test']);
 
@@ -198,6 +199,7 @@ export const params = {
     .strict(),
 
   ...theoryParams,
+  ...curationParams,
 } as const;
 
 export type Methods = typeof params;
@@ -265,7 +267,7 @@ export interface JobState {
   finishedAt: string | null;
 }
 
-export interface Results extends TheoryResults {
+export interface Results extends TheoryResults, CurationResults {
   info: LabInfo & { lab: string };
   listItems: { total: number; items: ItemSummary[] };
   item: ItemDetail;

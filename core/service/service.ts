@@ -10,6 +10,7 @@ import { itemEditHandlers } from './item-edits.ts';
 import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
 import { originalFile } from './media.ts';
+import { pendingHandlers } from './pending.ts';
 import { neighbourHandlers } from './neighbours.ts';
 import { onnxModelHandlers } from './onnx-models.ts';
 import { createSearchContext, type SearchContextOptions } from './search/context.ts';
@@ -47,6 +48,7 @@ export class NearlabService {
     };
     this.theory = new TheoryService(lab, (limit) => latestImageEmbeddings(lab, limit), options.theoryWorkers);
     this.api = {
+      ...pendingHandlers,
       ...libraryHandlers(ctx, { featuresAfterImport: options.featuresAfterImport }),
       ...itemEditHandlers(ctx),
       ...trainingHandlers(ctx),

@@ -4,9 +4,10 @@ import { staleEmbeddings } from './003-stale-embeddings.ts';
 import { features } from './004-features.ts';
 import { captionSearch } from './005-caption-search.ts';
 import { itemEdits } from './006-item-edits.ts';
+import { curation } from './007-curation.ts';
 
 /**
  * Schema migrations, applied in order; the lab's PRAGMA user_version is the number applied.
  * Never edit a released migration: append a new one.
  */
-export const migrations: readonly string[] = [foundation, models, staleEmbeddings, features, captionSearch, itemEdits];
+export const migrations: readonly string[] = [foundation, models, staleEmbeddings, features, captionSearch, itemEdits, curation];
