@@ -38,3 +38,14 @@ export { retrievalMetrics, selfRetrievalMetrics, recallAtK, accuracy, confusionM
 export type { QueryTerm } from './query.ts';
 export { parseQuery, combineQuery } from './query.ts';
 export { compareCodePoints } from './labels.ts';
+export type { Link, RowGroup, MarkedDistance, Fit } from './duplicates.ts';
+export {
+  GRAPH_K,
+  DEFAULT_CUT_MADS,
+  neighbourGraph,
+  linksOf,
+  groupRows,
+  fitThreshold,
+  defaultThreshold,
+  candidateLinks,
+} from './duplicates.ts';
