@@ -83,15 +83,23 @@ export function looAccuracy(
 }
 
 /**
- * Neighbours of query q minus its own row: if row q is among them it is dropped, otherwise (more than Kmax
- * duplicates ranked before it) the last one is.
+ * Neighbours of query q minus its own gallery row (`selfRow`, default q: the self-search of the whole gallery): if
+ * that row is among them it is dropped, otherwise (more than Kmax duplicates ranked before it) the last one is.
+ * Writes them into `rows` and `dist`, best first, and returns how many.
  */
-function withoutSelf(self: TopKResult, q: number, kMax: number, rows: Int32Array, dist: Float64Array): number {
+export function withoutSelf(
+  self: TopKResult,
+  q: number,
+  kMax: number,
+  rows: Int32Array,
+  dist: Float64Array,
+  selfRow = q,
+): number {
   let m = 0;
   for (let i = 0; i < self.k && m < kMax; i++) {
     const r = self.indices[q * self.k + i];
     if (r < 0) break;
-    if (r === q) continue;
+    if (r === selfRow) continue;
     rows[m] = r;
     dist[m] = self.distances[q * self.k + i];
     m++;
