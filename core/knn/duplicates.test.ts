@@ -56,7 +56,10 @@ describe('linksOf and neighbourGraph', () => {
     ]);
     const { links, nearest } = await neighbourGraph(m, 2);
     const groups = groupRows(5, links, 0.01);
-    expect(groups.map((g) => g.rows)).toEqual([[3, 4], [0, 1]]);
+    expect(groups.map((g) => g.rows)).toEqual([
+      [3, 4],
+      [0, 1],
+    ]);
     expect(groups[0].distance).toBeCloseTo(0, 9);
     expect(nearest[2]).toBeCloseTo(1 - 0.01 / Math.hypot(0.99, 0.01), 6);
     expect(await neighbourGraph(fromRows([[1, 2]]))).toEqual({ links: [], nearest: Float64Array.from([Infinity]) });

@@ -114,7 +114,7 @@ function printSummary(labPath: string, s: ImportSummary): void {
     `${s.status === 'cancelled' ? 'Import stopped' : 'Imported'} ${s.root} into ${labPath} in ${s.seconds.toFixed(1)} s\n`,
   );
   out.write(
-    `  images found ${s.found}: ${s.added} new, ${s.updated} changed, ${s.duplicates} duplicates of stored content, ${s.unchanged} unchanged, ${s.missing} now missing\n`,
+    `  images found ${s.found}: ${s.added} new, ${s.updated} changed, ${s.duplicates} duplicates of stored content, ${s.unchanged} unchanged, ${s.missing} now missing${s.hidden ? `, ${s.hidden} hidden (nearlab duplicates --hidden)` : ''}\n`,
   );
   out.write(
     `  captions +${s.captionsAdded} −${s.captionsRemoved}, labels set ${s.labelsSet}, removed ${s.labelsRemoved}\n`,

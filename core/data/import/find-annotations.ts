@@ -32,6 +32,8 @@ export interface AnnotationInputs {
   root: string;
   /** Path → item id of the root's live items. */
   items: ReadonlyMap<string, number>;
+  /** Paths of files a user hid from the lab: table rows naming them are skipped quietly. */
+  hidden?: ReadonlySet<string>;
   /** The `.txt` files of the scan, by relative path. */
   textFiles: ReadonlyMap<string, ScannedFile>;
   captionsFile: string | null;
@@ -166,6 +168,7 @@ function tableName(path: string): string {
 interface TableInputs {
   root: string;
   items: ReadonlyMap<string, number>;
+  hidden?: ReadonlySet<string>;
   tablePath: string;
   option: '--captions' | '--labels';
 }
@@ -183,6 +186,7 @@ function resolveRows(
   const unmatched: AnnotationRow[] = [];
   for (const row of rows) {
     const item = table.items.get(row.file);
+    if (item === undefined && table.hidden?.has(row.file)) continue;
     if (item === undefined) unmatched.push(row);
     else out.push({ item, value: row.value, line: row.line });
   }

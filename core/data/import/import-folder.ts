@@ -1,3 +1,4 @@
+import { hiddenPaths } from '../../store/duplicates.ts';
 import { ImportStore } from '../../store/import-store.ts';
 import type { Lab } from '../../store/lab.ts';
 import { RateMeter } from '../progress.ts';
@@ -32,9 +33,13 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
 
   try {
     report('scan', 0, 0);
-    const scan = await scanFolder(root, options.signal);
-    summary.found = scan.images.length;
-    if (!scan.images.length) {
+    const scanned = await scanFolder(root, options.signal);
+    summary.found = scanned.images.length;
+    // Files a user hid (as duplicates) stay out of the lab until they are unhidden: not read, not items.
+    const hidden = hiddenPaths(lab.db, root);
+    const scan = { ...scanned, images: scanned.images.filter((f) => !hidden.has(f.relPath)) };
+    summary.hidden = summary.found - scan.images.length;
+    if (!scanned.images.length) {
       const reason = `no images found in ${root}`;
       summary.notices.push(reason);
       summary.problems.push({ path: '.', line: null, severity: 'warning', reason });
@@ -63,6 +68,7 @@ export async function importFolder(lab: Lab, folder: string, options: ImportOpti
       const found = await findAnnotations({
         root,
         items: store.liveItemIds(rootId),
+        hidden,
         textFiles: scan.textFiles,
         captionsFile,
         labelsFile,
@@ -94,6 +100,7 @@ function emptySummary(runId: number, root: string): ImportSummary {
     added: 0,
     updated: 0,
     duplicates: 0,
+    hidden: 0,
     unchanged: 0,
     missing: 0,
     captionsAdded: 0,

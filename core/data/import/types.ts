@@ -33,6 +33,8 @@ export interface ImportSummary {
   updated: number;
   /** New items whose content was already in the lab under another name (stored once). */
   duplicates: number;
+  /** Image files found that a user hid from the lab (nearlab duplicates --hide): skipped until unhidden. */
+  hidden: number;
   unchanged: number;
   missing: number;
   captionsAdded: number;
