@@ -51,3 +51,7 @@ export {
   defaultThreshold,
   candidateLinks,
 } from './duplicates.ts';
+export type { ActiveStrategy, Uncertainty, ActivePick, SelectOptions } from './active.ts';
+export { topMargin, knnUncertainty, zeroShotUncertainty, nearestDistances, selectToLabel } from './active.ts';
+export type { PrecisionRecallPoint } from './calibrate.ts';
+export { precisionRecallCurve, thresholdForPrecision, thinCurve } from './calibrate.ts';
