@@ -1,5 +1,5 @@
 import { createClient, type NearlabClient, type Transport } from '$api/client.ts';
-import type { ApiEvent, ItemSummary, JobState, MethodName, Params, Results } from '$api/contract.ts';
+import type { ApiEvent, ItemSummary, JobState, MethodName, Params, Results, SearchHit } from '$api/contract.ts';
 import type { AppContext } from '../lib/app-context.ts';
 import { APP_CONTEXT } from '../lib/app-context.ts';
 import { ItemCache } from '../lib/items.svelte.ts';
@@ -217,4 +217,134 @@ export function labCore(n: number, extra: Handlers = {}): { core: FakeCore; item
     ...extra,
   });
   return { core, items };
+}
+
+// Curation (issue 13): what to label next, calibrated thresholds, two models compared, confusion cells.
+
+/**
+ * suggest over a list of items as core answers it: the unlabeled ones (label null), first `n`, each pointing to a
+ * class of the labeled ones (classes sorted by name) with that class's probability highest.
+ */
+export function suggestFrom(items: ItemSummary[]) {
+  return (p: Params<'suggest'>): Results['suggest'] => {
+    const classes = [...new Set(items.map((it) => it.label).filter((l): l is string => l !== null))].sort();
+    const unlabeled = items.filter((it) => it.label === null);
+    const strategy = p.strategy ?? 'mixed';
+    return {
+      modelId: p.modelId ?? 3,
+      strategy,
+      method: p.method ?? 'knn',
+      labeled: items.length - unlabeled.length,
+      unlabeled: unlabeled.length,
+      classes,
+      items: unlabeled.slice(0, p.n ?? 20).map((it, i) => {
+        const suggested = classes.length ? classes[it.id % classes.length] : null;
+        const probabilities = Object.fromEntries(
+          classes.map((c) => [c, c === suggested ? 0.6 : 0.4 / Math.max(1, classes.length - 1)]),
+        );
+        const reason = strategy === 'diverse' || (strategy === 'mixed' && i % 2 === 1) ? 'diverse' : 'margin';
+        return {
+          item: it.id,
+          path: it.path,
+          suggested,
+          score: 1 - i / 100,
+          margin: reason === 'margin' ? 0.2 : null,
+          probabilities,
+          reason,
+        };
+      }),
+    };
+  };
+}
+
+/** editItem over a list of items: changes the item in place (so suggest and listItems see the new label). */
+export function editFrom(items: ItemSummary[]) {
+  return (p: Params<'editItem'>): Results['editItem'] => {
+    const it = items.find((i) => i.id === p.id);
+    if (!it) throw new Error(`no item ${p.id}`);
+    if (p.label !== undefined) it.label = typeof p.label === 'number' ? String(p.label) : p.label;
+    if (p.split) it.split = p.split;
+    if (p.captions) it.captions = p.captions;
+    return { ...it, format: 'png', bytes: 100, hash: 'h', duplicates: [], history: [] };
+  };
+}
+
+/** A calibration as core answers it; `over` changes any field (e.g. threshold null: none reaches the precision). */
+export function makeCalibration(
+  p: Params<'calibrate'>,
+  over: Partial<Results['calibrate']> = {},
+): Results['calibrate'] {
+  const target = p.precision ?? 0.9;
+  return {
+    modelId: p.modelId ?? 3,
+    split: p.split ?? 'val',
+    // A stricter precision needs a higher score.
+    threshold: Math.round((target - 0.2) * 1000) / 1000,
+    precision: target + 0.01,
+    recall: 1 - target,
+    relevant: 12,
+    relevance: 'label' in p.query ? 'label' : 'caption-words',
+    label: 'label' in p.query ? p.query.label : null,
+    curve: [0.9, 0.7, 0.5].map((threshold, i) => ({ threshold, precision: 1 - i * 0.1, recall: 0.2 + i * 0.3 })),
+    ...over,
+  };
+}
+
+/** compare as core answers it for two models: B better on Flags, worse on Food; B moves item 2 up and 1 down. */
+export function makeComparison(p: Params<'compare'>): Results['compare'] {
+  const metrics = (r1: number) => ({ r1, r5: r1 + 0.2, r10: r1 + 0.3, medianRank: 4 });
+  const hit = (itemId: number, score: number): SearchHit => ({
+    itemId,
+    path: `images/item-${itemId}.png`,
+    score,
+    label: 'Flags',
+  });
+  return {
+    models: [
+      { id: p.modelA, name: `run-${p.modelA}` },
+      { id: p.modelB, name: `run-${p.modelB}` },
+    ],
+    split: p.split ?? 'val',
+    k: p.k ?? 5,
+    perClass: [
+      { label: 'Flags', count: 10, accuracy: [0.5, 0.8], recall: [0.4, 0.6] },
+      { label: 'Food', count: 6, accuracy: [0.75, 0.5], recall: [null, null] },
+    ],
+    knnAccuracy: [0.6, 0.7],
+    recall: { t2i: [metrics(0.1), metrics(0.3)], i2t: [metrics(0.2), null] },
+    zeroShot: [
+      { templates: ['{}'], accuracy: [0.4, 0.55] },
+      { templates: ['a photo of {}', 'an emoji of {}'], accuracy: [0.5, 0.45] },
+    ],
+    bestTemplates: [1, 0],
+    query: p.query
+      ? {
+          text: p.query.text,
+          a: [hit(1, 0.9), hit(2, 0.8), hit(3, 0.7)],
+          b: [hit(2, 0.85), hit(4, 0.8), hit(1, 0.6)],
+          moved: [
+            { itemId: 1, path: 'images/item-1.png', rankA: 1, rankB: 3 },
+            { itemId: 2, path: 'images/item-2.png', rankA: 2, rankB: 1 },
+            { itemId: 3, path: 'images/item-3.png', rankA: 3, rankB: null },
+            { itemId: 4, path: 'images/item-4.png', rankA: null, rankB: 2 },
+          ],
+        }
+      : null,
+  };
+}
+
+/** confusionItems over a list of items: those of the split whose label is the cell's true label, first two. */
+export function confusionFrom(items: ItemSummary[]) {
+  return (p: Params<'confusionItems'>): Results['confusionItems'] => ({
+    items: items
+      .filter((it) => it.split === (p.split ?? 'test') && it.label === p.trueLabel)
+      .slice(0, 2)
+      .map((it) => ({
+        itemId: it.id,
+        path: it.path,
+        label: it.label ?? '',
+        predicted: p.predicted,
+        caption: it.captions[0] ?? null,
+      })),
+  });
 }
