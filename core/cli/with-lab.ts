@@ -78,6 +78,7 @@ export async function withService<T>(
       try {
         return await fn(apiCaller(service.api), service);
       } finally {
+        await service.watches.close();
         await service.closeTheoryWorkers();
       }
     },

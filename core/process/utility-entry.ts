@@ -29,14 +29,22 @@ export async function runCore(
     if (stopping) return;
     stopping = true;
     handler.dispose();
-    service.jobManager.cancelAll();
-    void service.jobManager.idle().then(() => {
-      service.lab.close();
-      exit(0);
-    });
+    // Watchers first, so that no change starts an import while the jobs wind down.
+    void service.watches
+      .close()
+      .then(() => {
+        service.jobManager.cancelAll();
+        return service.jobManager.idle();
+      })
+      .then(() => {
+        service.lab.close();
+        exit(0);
+      });
   });
   port.on('message', (e) => void handler.handle(e.data));
   post({ type: 'ready', lab: service.lab.path });
+  // The folders the Library's switch left on are watched again (a folder that cannot be is listed with why).
+  void service.watches.resume();
   return true;
 }
 

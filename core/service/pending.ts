@@ -19,6 +19,4 @@ export const pendingHandlers = {
   calibrate: notYet,
   compare: notYet,
   confusionItems: notYet,
-  watchFolder: notYet,
-  watchedFolders: notYet,
 } satisfies Partial<ApiHandlers>;

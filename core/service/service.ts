@@ -16,12 +16,15 @@ import { onnxModelHandlers } from './onnx-models.ts';
 import { createSearchContext, type SearchContextOptions } from './search/context.ts';
 import { TheoryService, type LabeledMatrix, type TheoryWorkerPolicy } from './theory/handlers.ts';
 import { trainingHandlers } from './training.ts';
+import { FolderWatches, watchHandlers } from './watch.ts';
 
 export interface ServiceOptions extends SearchContextOptions {
   /** Where Theory-lab tasks run (default 'auto': heavy ones on worker threads). */
   theoryWorkers?: TheoryWorkerPolicy;
   /** A finished import job queues a features job for the default backbone (default: featuresAfterImport()). */
   featuresAfterImport?: boolean;
+  /** A finished import job queues an embed job when models are behind (default true). */
+  embedAfterImport?: boolean;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface ServiceOptions extends SearchContextOptions {
 export class NearlabService {
   readonly jobManager: JobManager;
   readonly api: ApiHandlers;
+  /** Watched folders (issue 14): hosts that run until stopped resume them and stop them on shutdown. */
+  readonly watches: FolderWatches;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly theory: TheoryService;
 
@@ -46,10 +51,12 @@ export class NearlabService {
       search: createSearchContext(lab, options),
       emit: (e) => this.emit(e),
     };
+    const afterImport = { featuresAfterImport: options.featuresAfterImport, embedAfterImport: options.embedAfterImport };
+    this.watches = new FolderWatches(ctx, afterImport);
     this.theory = new TheoryService(lab, (limit) => latestImageEmbeddings(lab, limit), options.theoryWorkers);
     this.api = {
       ...pendingHandlers,
-      ...libraryHandlers(ctx, { featuresAfterImport: options.featuresAfterImport }),
+      ...libraryHandlers(ctx, afterImport),
       ...itemEditHandlers(ctx),
       ...trainingHandlers(ctx),
       ...onnxModelHandlers(ctx),
@@ -57,6 +64,7 @@ export class NearlabService {
       ...featureHandlers(ctx),
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,
+      ...watchHandlers(this.watches),
     };
   }
 

@@ -26,6 +26,7 @@ export function register(program: Command): void {
       ]);
       const service = new NearlabService(lab);
       const server = await startServer({ service, staticDir, port: o.port });
+      await service.watches.resume();
       if (o.json) printJson({ url: server.url, port: server.port, lab: lab.path });
       else process.stdout.write(`Nearlab is serving ${lab.path}\nOpen ${server.url}\n(Ctrl-C stops it)\n`);
       await new Promise<void>((resolve) => {
@@ -37,6 +38,7 @@ export function register(program: Command): void {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      await service.watches.close();
       service.jobManager.cancelAll();
       await service.jobManager.idle();
       await service.closeTheoryWorkers();

@@ -5,9 +5,19 @@ import { features } from './004-features.ts';
 import { captionSearch } from './005-caption-search.ts';
 import { itemEdits } from './006-item-edits.ts';
 import { curation } from './007-curation.ts';
+import { watchedFolders } from './008-watched-folders.ts';
 
 /**
  * Schema migrations, applied in order; the lab's PRAGMA user_version is the number applied.
  * Never edit a released migration: append a new one.
  */
-export const migrations: readonly string[] = [foundation, models, staleEmbeddings, features, captionSearch, itemEdits, curation];
+export const migrations: readonly string[] = [
+  foundation,
+  models,
+  staleEmbeddings,
+  features,
+  captionSearch,
+  itemEdits,
+  curation,
+  watchedFolders,
+];
