@@ -1,7 +1,7 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Params, Results } from '$api/contract.ts';
-import { fakeApp, labCore, stopApps } from '../../testing/fake-core.ts';
+import { confusionFrom, fakeApp, labCore, stopApps } from '../../testing/fake-core.ts';
 import EvaluationPanel from './EvaluationPanel.svelte';
 
 afterEach(stopApps);
@@ -99,5 +99,47 @@ describe('EvaluationPanel', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('list', { name: 'Evaluation metrics' })).toBeTruthy();
     expect(core.paramsOf('evaluate')).toHaveLength(2);
+  });
+
+  it('lists the items behind a clicked cell, asked with the evaluation shown, and opens one in the Library', async () => {
+    const made = labCore(12, { evaluate: evaluation });
+    made.core.handlers.confusionItems = confusionFrom(made.items);
+    const app = fakeApp(made.core);
+    render(EvaluationPanel, { context: app.context, props: { modelId: 3, k: 4, metric: 'l1' } });
+    await fireEvent.click(await screen.findByLabelText('Flags predicted as Food: 1'));
+    await waitFor(() =>
+      expect(made.core.lastParams('confusionItems')).toEqual({
+        modelId: 3,
+        split: 'test',
+        k: 4,
+        metric: 'l1',
+        trueLabel: 'Flags',
+        predicted: 'Food',
+      }),
+    );
+    const list = await screen.findByRole('list', { name: 'Items of Flags predicted as Food' });
+    const entries = within(list).getAllByRole('button');
+    // The test items labeled Flags: of makeItems' twelve, item 8 alone (every 4th is a test item, Flags every 3rd).
+    expect(entries.map((b) => b.getAttribute('aria-label'))).toEqual(['Open images/item-8.png in the Library']);
+    expect(entries[0].textContent).toMatch(/true Flags · predicted Food/);
+    expect(screen.getByLabelText('Flags predicted as Food: 1').getAttribute('aria-selected')).toBe('true');
+    await fireEvent.click(entries[0]);
+    expect(app.app.router.path).toBe('library');
+    expect(app.app.router.params).toEqual({ item: '8' });
+  });
+
+  it('Enter on a focused cell lists its items too, and a cell without items says so', async () => {
+    const { core } = labCore(4, {
+      evaluate: evaluation,
+      confusionItems: () => ({ items: [] }),
+    });
+    render(EvaluationPanel, { context: fakeApp(core).context, props: {} });
+    const cell = await screen.findByLabelText('Food predicted as Flags: 0');
+    cell.focus();
+    await fireEvent.keyDown(cell, { key: 'Enter' });
+    expect(await screen.findByText('No item of Food was predicted as Flags.')).toBeTruthy();
+    expect(core.lastParams('confusionItems')).toMatchObject({ trueLabel: 'Food', predicted: 'Flags', split: 'test' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByText('No item of Food was predicted as Flags.')).toBeNull();
   });
 });
