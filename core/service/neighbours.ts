@@ -10,7 +10,7 @@ import { search } from './search/search.ts';
 export type NeighboursApi = Pick<ApiHandlers, 'search' | 'classify' | 'knnCurve' | 'evaluate' | 'projection'>;
 
 /** Errors a user can fix come back as bad requests; anything else stays a failure. */
-async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
+export async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {

@@ -8,8 +8,6 @@ import { ApiError } from '../api/rpc.ts';
 const notYet = (): Promise<never> => Promise.reject(new ApiError('bad-request', 'this method is not built yet'));
 
 export const pendingHandlers = {
-  suspects: notYet,
-  confirmLabels: notYet,
   duplicates: notYet,
   markPair: notYet,
   reviewDuplicates: notYet,
@@ -18,5 +16,4 @@ export const pendingHandlers = {
   suggest: notYet,
   calibrate: notYet,
   compare: notYet,
-  confusionItems: notYet,
 } satisfies Partial<ApiHandlers>;

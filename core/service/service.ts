@@ -4,6 +4,7 @@ import { itemThumbnail, labeledItemSample } from '../store/items.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { suspectHandlers } from './curation/suspects.ts';
 import { embeddingHandlers } from './embedding.ts';
 import { featureHandlers } from './features.ts';
 import { itemEditHandlers } from './item-edits.ts';
@@ -65,6 +66,7 @@ export class NearlabService {
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,
       ...watchHandlers(this.watches),
+      ...suspectHandlers(ctx),
     };
   }
 

@@ -1,8 +1,8 @@
 import type { METRIC, Results } from '../../api/contract.ts';
 import type { z } from 'zod';
-import { confusionMatrix, KnnClassifier, looKCurve, matrix, type Metric } from '../../knn/index.ts';
+import { confusionMatrix, KnnClassifier, looKCurve, matrix, type Metric, type Prediction } from '../../knn/index.ts';
 import type { Split } from '../../api/types.ts';
-import { labeledItemsOfSplit } from '../../store/items.ts';
+import { labeledItemsOfSplit, type LabeledItemRow } from '../../store/items.ts';
 import type { SearchContext } from './context.ts';
 import { SearchError } from './errors.ts';
 
@@ -40,19 +40,10 @@ export async function evaluate(
     confusion: null,
     ties: 0,
   };
-  const g = ctx.cache.gallery(modelId, 'image');
-  const queries = labeledItemsOfSplit(ctx.lab.db, o.split).filter((q) => g.emb.rowOf.has(q.itemId));
+  const queries = splitQueries(ctx, modelId, o.split);
   // evaluateModel measures k-NN only where it makes sense (labels of two classes or more, labeled train items).
   if (queries.length > 0 && r.knnAccuracy !== undefined) {
-    const lg = ctx.cache.labeledGallery(modelId);
-    const rows = new Float32Array(queries.length * g.emb.dim);
-    queries.forEach((q, i) => {
-      const at = g.emb.rowOf.get(q.itemId)! * g.emb.dim;
-      rows.set(g.emb.data.subarray(at, at + g.emb.dim), i * g.emb.dim);
-    });
-    const predictions = new KnnClassifier()
-      .fit(lg.m, lg.labels, metric)
-      .predictBatch(matrix(rows, queries.length, g.emb.dim), { k: r.k, metric });
+    const predictions = splitPredictions(ctx, modelId, queries, r.k, metric);
     const truth = queries.map((q) => q.label);
     const cm = confusionMatrix(
       truth,
@@ -79,6 +70,35 @@ export async function evaluate(
     metric,
     rawPixelKnnAccuracy: r.rawPixelKnnAccuracy ?? null,
   };
+}
+
+/** The labeled items of a split with an image embedding of the model: the queries of evaluate's k-NN part. */
+export function splitQueries(ctx: SearchContext, modelId: number, split: Split): LabeledItemRow[] {
+  const g = ctx.cache.gallery(modelId, 'image');
+  return labeledItemsOfSplit(ctx.lab.db, split).filter((q) => g.emb.rowOf.has(q.itemId));
+}
+
+/**
+ * The k-NN classification of `queries` (splitQueries) with the labeled train items voting, as evaluate's accuracy
+ * and confusion matrix count it (confusionItems lists the items behind a cell from the same predictions).
+ */
+export function splitPredictions(
+  ctx: SearchContext,
+  modelId: number,
+  queries: readonly LabeledItemRow[],
+  k: number,
+  metric: Metric,
+): Prediction[] {
+  const g = ctx.cache.gallery(modelId, 'image');
+  const lg = ctx.cache.labeledGallery(modelId);
+  const rows = new Float32Array(queries.length * g.emb.dim);
+  queries.forEach((q, i) => {
+    const at = g.emb.rowOf.get(q.itemId)! * g.emb.dim;
+    rows.set(g.emb.data.subarray(at, at + g.emb.dim), i * g.emb.dim);
+  });
+  return new KnnClassifier()
+    .fit(lg.m, lg.labels, metric)
+    .predictBatch(matrix(rows, queries.length, g.emb.dim), { k, metric });
 }
 
 /** True when two or more classes share the largest vote. */
