@@ -124,11 +124,20 @@ const LIT_DEFAULTS: Pick<TrainConfig, 'epochs' | 'lr' | 'batchSize' | 'augment' 
   augment: { ...NO_AUGMENT },
 };
 
-/** The default settings of a run on `backbone` ('scratch': the CNN; default DEFAULT_TRAIN_BACKBONE). */
-export function defaultTrainConfig(backbone: string = DEFAULT_TRAIN_BACKBONE): TrainConfig {
+/** Looks a backbone up by name: the registry's backboneInfo, or a lab's (which knows its CLIPs, lab-backbones.ts). */
+export type BackboneLookup = (name: string) => { featureDim: number };
+
+/**
+ * The default settings of a run on `backbone` ('scratch': the CNN; default DEFAULT_TRAIN_BACKBONE), its feature
+ * length looked up with `lookup`.
+ */
+export function defaultTrainConfig(
+  backbone: string = DEFAULT_TRAIN_BACKBONE,
+  lookup: BackboneLookup = backboneInfo,
+): TrainConfig {
   const base = scratchDefaults();
   if (backbone === SCRATCH) return base;
-  const featureDim = backboneInfo(backbone).featureDim;
+  const featureDim = lookup(backbone).featureDim;
   return {
     ...base,
     ...structuredClone(LIT_DEFAULTS),
@@ -228,8 +237,11 @@ function defined<T extends object>(o: T): Partial<T> {
  * Merges user settings over the defaults of their backbone (nested model/text/augment objects too; undefined keeps
  * the default). A LiT head's feature length is the backbone's, whatever is given.
  */
-export function resolveConfig(partial: DeepPartial<TrainConfig> = {}): TrainConfig {
-  const d = defaultTrainConfig(partial.model?.backbone ?? DEFAULT_TRAIN_BACKBONE);
+export function resolveConfig(
+  partial: DeepPartial<TrainConfig> = {},
+  lookup: BackboneLookup = backboneInfo,
+): TrainConfig {
+  const d = defaultTrainConfig(partial.model?.backbone ?? DEFAULT_TRAIN_BACKBONE, lookup);
   const p = defined(partial) as Partial<TrainConfig>;
   const model = defined(partial.model ?? {}) as Partial<TrainConfig['model']>;
   const head = d.model.head && {

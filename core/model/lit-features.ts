@@ -7,6 +7,7 @@ import { featureStandardisation, HEAD_MEAN, HEAD_SCALE } from './head-tower.ts';
 import type { ParamLayout } from './params.ts';
 import type { FeatureStore } from './replica.ts';
 import { readStoredModel } from './stored.ts';
+import { labBackboneLookup } from './backbones/lab-backbones.ts';
 
 /**
  * The features a LiT run trains on (a head on a frozen backbone): computed first where missing, then loaded into
@@ -28,7 +29,8 @@ export async function computeRunFeatures(
   resume: number | undefined,
   options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
 ): Promise<void> {
-  const config = resume !== undefined ? readStoredModel(lab.db, resume).config : resolveConfig(partial);
+  const config =
+    resume !== undefined ? readStoredModel(lab.db, resume).config : resolveConfig(partial, labBackboneLookup(lab.db));
   if (!isLit(config.model)) return;
   const { extractFeatures } = await import('./features/extract.ts');
   await extractFeatures(lab, imageBackbone(config.model), { views: runViews(config), ...options });

@@ -3,7 +3,8 @@ import { modelWeights, resolveModelId } from '../store/models.ts';
 import { NO_AUGMENT, renderInput } from './augment.ts';
 import { initBackend, type BackendInfo, type BackendName } from './backend.ts';
 import { backboneFeatures } from './backbone-model.ts';
-import { loadBackbone, type Backbone } from './backbones/index.ts';
+import type { Backbone } from './backbones/index.ts';
+import { loadLabBackbone } from './backbones/lab-backbones.ts';
 import { imageBackbone, isLit, labelPrompt, type TrainConfig } from './config.ts';
 import { modelLayout } from './layout.ts';
 import { Replica } from './replica.ts';
@@ -35,6 +36,8 @@ export class EmbeddingModel implements QueryModel {
     /** ln of the similarity scale learned with the N-pair loss (ln(1/0.07) for the other losses). */
     readonly logitScale: number,
     readonly backend: BackendInfo,
+    /** Loads a LiT model's frozen backbone (the registry's, or the lab's CLIP's vision encoder). */
+    private readonly loadImageBackbone: () => Promise<Backbone>,
   ) {}
 
   /** Loads model `id`, or the newest finished model. */
@@ -50,7 +53,9 @@ export class EmbeddingModel implements QueryModel {
       throw new Error(`model ${modelId}: stored weights do not match its configuration`);
     const replica = new Replica(config.model, tokenizer.vocabSize, null, NO_AUGMENT);
     replica.setWeights(weights);
-    return new EmbeddingModel(modelId, config, tokenizer, replica, layout.view(weights, 'loss.logScale')[0], backend);
+    const logScale = layout.view(weights, 'loss.logScale')[0];
+    const loadImageBackbone = () => loadLabBackbone(lab, imageBackbone(config.model));
+    return new EmbeddingModel(modelId, config, tokenizer, replica, logScale, backend, loadImageBackbone);
   }
 
   get dim(): number {
@@ -72,7 +77,7 @@ export class EmbeddingModel implements QueryModel {
    */
   async embedImages(images: readonly QueryImage[]): Promise<Float32Array> {
     if (!isLit(this.config.model)) return this.embedPixels(images.map((i) => i.pixels));
-    this.backbone ??= loadBackbone(imageBackbone(this.config.model));
+    this.backbone ??= this.loadImageBackbone();
     const features = await backboneFeatures(await this.backbone, images);
     return this.replica.embedFeatures(features, images.length);
   }

@@ -1,7 +1,8 @@
 import { lastEpochRates } from '../store/history.ts';
 import type { Db } from '../store/lab.ts';
 import { hasTrainText, tooFewPairs } from './batch.ts';
-import type { TrainConfig } from './config.ts';
+import { imageBackbone, isLit, type TrainConfig } from './config.ts';
+import { countImagesWithoutFeatures } from '../store/features.ts';
 import { loadLabItems } from './data.ts';
 import { runSchedule } from './schedule.ts';
 import { NotTrainedModelError, readModelConfig, StoredModelError } from './stored.ts';
@@ -31,9 +32,13 @@ const CAPTION_FIX =
 /**
  * Whether the lab's train split can train a CLIP-style model with `config`: fewer than 2 image–text pairs is the
  * error the run would stop with; no captions at all (label prompts only) and fewer pairs than one batch are
- * warnings. Reads no pixels.
+ * warnings; so are images a head on a frozen backbone lacks features of (the run computes them first). Reads no
+ * pixels.
  */
-export function trainingReadiness(db: Db, config: Pick<TrainConfig, 'labelPrompts' | 'batchSize'>): TrainingReadiness {
+export function trainingReadiness(
+  db: Db,
+  config: Pick<TrainConfig, 'labelPrompts' | 'batchSize'> & { model?: Pick<TrainConfig['model'], 'backbone'> },
+): TrainingReadiness {
   const { items } = loadLabItems(db, ['train']);
   const captioned = items.filter((i) => i.captions.length > 0).length;
   const pairs = items.filter((i) => hasTrainText(i, config.labelPrompts)).length;
@@ -52,6 +57,16 @@ export function trainingReadiness(db: Db, config: Pick<TrainConfig, 'labelPrompt
         severity: 'warning',
         message: `the train split has ${pairs} image–text pairs, fewer than one batch of ${config.batchSize}: every step trains on all ${pairs} (fewer negatives each, one step per epoch); ${CAPTION_FIX}, or lower the batch size`,
       });
+    }
+    if (config.model && isLit(config.model)) {
+      const backbone = imageBackbone(config.model);
+      const missing = countImagesWithoutFeatures(db, backbone);
+      if (missing > 0) {
+        problems.push({
+          severity: 'warning',
+          message: `${missing} image${missing === 1 ? ' has' : 's have'} no ${backbone} features yet: the run computes them first (the feature job, with its progress; a few minutes per thousand images on a MobileNetV2), or run nearlab features --backbone ${backbone} beforehand`,
+        });
+      }
     }
   }
   return {

@@ -11,6 +11,7 @@ import { loadLabData, type LabData } from './data.ts';
 import { startEngines, type Engine } from './engine.ts';
 import type { ParamLayout } from './params.ts';
 import { runSchedule, type Schedule } from './schedule.ts';
+import { labBackboneLookup } from './backbones/lab-backbones.ts';
 import { initialWeights, withFeatures } from './lit-features.ts';
 import { readStoredModel, type StoredModel } from './stored.ts';
 import { Tokenizer } from './tokenizer.ts';
@@ -111,7 +112,7 @@ function buildTokenizer(data: LabData, config: TrainConfig): Tokenizer {
 
 /** A new run from the user's settings; a warm start takes its source model's tokenizer and weights. */
 function newSource(db: Db, partial: DeepPartial<TrainConfig>, data: LabData): RunSource {
-  const config = resolveConfig(partial);
+  const config = resolveConfig(partial, labBackboneLookup(db));
   if (config.initFrom === null) {
     const tokenizer = buildTokenizer(data, config);
     return { config, tokenizer, modelId: null, checkpoint: null, initial: null, reconfigured: false };

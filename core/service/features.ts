@@ -1,6 +1,7 @@
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
-import { backboneInfo, DEFAULT_BACKBONE, UnknownBackboneError } from '../model/backbones/index.ts';
+import { DEFAULT_BACKBONE, UnknownBackboneError } from '../model/backbones/index.ts';
+import { labBackboneLookup } from '../model/backbones/lab-backbones.ts';
 import { countImagesWithoutFeatures } from '../store/features.ts';
 import type { ServiceContext } from './context.ts';
 import { embedWhenBehind } from './embedding.ts';
@@ -15,7 +16,7 @@ function startFeatureJob(ctx: ServiceContext, backbone: string): string {
   let wrote = 0;
   return ctx.jobs.start(
     'features',
-    `Compute ${backboneInfo(backbone).title} features`,
+    `Compute ${labBackboneLookup(ctx.lab.db)(backbone).title} features`,
     async ({ signal, progress }) => {
       // Loaded on use, like every heavy module of the service (TF.js and sharp here).
       const { extractFeatures } = await import('../model/features/extract.ts');
@@ -44,7 +45,7 @@ export function featureHandlers(ctx: ServiceContext): FeaturesApi {
     startFeatures: async (p) => {
       const backbone = p.backbone ?? DEFAULT_BACKBONE;
       try {
-        backboneInfo(backbone);
+        labBackboneLookup(ctx.lab.db)(backbone);
       } catch (e) {
         if (e instanceof UnknownBackboneError) throw new ApiError('bad-request', e.message);
         throw e;

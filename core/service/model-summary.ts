@@ -1,5 +1,5 @@
 import type { ModelSummary, Results } from '../api/contract.ts';
-import { backboneInfo, backboneNames } from '../model/backbones/index.ts';
+import { labBackbones } from '../model/backbones/lab-backbones.ts';
 import { isLit, SCRATCH } from '../model/config.ts';
 import { parseStoredConfig } from '../model/stored.ts';
 import { embeddingCounts, embeddingCoverage } from '../store/embeddings.ts';
@@ -12,9 +12,9 @@ type Described = Pick<ModelSummary, 'name' | 'loss' | 'epochs' | 'dim' | 'imageS
 
 const numberOr = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
 
-/** A registered backbone's input side (`fallback` for a name the registry no longer knows). */
-function inputSizeOf(backbone: string, fallback: number): number {
-  return backboneNames().includes(backbone) ? backboneInfo(backbone).inputSize : fallback;
+/** A backbone's input side (`fallback` for a name the lab no longer knows: a removed CLIP). */
+function inputSizeOf(db: Db, backbone: string, fallback: number): number {
+  return labBackbones(db).find((b) => b.name === backbone)?.inputSize ?? fallback;
 }
 
 /** The name and settings of a model, by its kind. */
@@ -31,7 +31,7 @@ function describe(db: Db, m: StoredSummary): { config: Record<string, unknown> }
       dim: c.model.dim,
       // A head on a frozen backbone sees the backbone's input, not the CNN's.
       imageSize:
-        isLit(c.model) && c.model.backbone ? inputSizeOf(c.model.backbone, c.model.imageSize) : c.model.imageSize,
+        isLit(c.model) && c.model.backbone ? inputSizeOf(db, c.model.backbone, c.model.imageSize) : c.model.imageSize,
       mining: c.loss.kind === 'triplet' ? (c.loss.mining ?? 'semihard') : null,
     };
   }
@@ -101,9 +101,9 @@ export function modelSummary(db: Db, m: StoredSummary): ModelSummary {
 export function imageTowers(db: Db): Results['trainingDefaults']['backbones'] {
   return [
     { name: SCRATCH, title: 'CNN trained from scratch', features: null },
-    ...backboneNames().map((name) => {
+    ...labBackbones(db).map(({ name, title }) => {
       const c = featureCoverage(db, name);
-      return { name, title: backboneInfo(name).title, features: { done: c.done, images: c.images } };
+      return { name, title, features: { done: c.done, images: c.images } };
     }),
   ];
 }

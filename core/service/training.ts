@@ -9,6 +9,7 @@ import {
   type DeepPartial,
   type TrainConfig,
 } from '../model/config.ts';
+import { labBackboneLookup } from '../model/backbones/lab-backbones.ts';
 import { estimateDuration, trainingReadiness } from '../model/readiness.ts';
 import { modelEpochs, modelSteps } from '../store/history.ts';
 import { LabReadOnlyError } from '../store/job-lock.ts';
@@ -85,7 +86,7 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
     trainingDefaults: async (p) => {
       let config: TrainConfig;
       try {
-        config = defaultTrainConfig(p.backbone);
+        config = defaultTrainConfig(p.backbone, labBackboneLookup(db));
       } catch (e) {
         throw new ApiError('bad-request', (e as Error).message);
       }
@@ -103,7 +104,7 @@ export function trainingHandlers(ctx: ServiceContext): TrainingApi {
     startTraining: async (p) => {
       let config: TrainConfig;
       try {
-        config = resolveConfig(partialConfig(p));
+        config = resolveConfig(partialConfig(p), labBackboneLookup(db));
       } catch (e) {
         throw new ApiError('bad-request', (e as Error).message);
       }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Progress } from '../../api/types.ts';
 import { backboneInfo, backboneNames, DEFAULT_BACKBONE } from '../../model/backbones/index.ts';
+import { onnxBackboneModel } from '../../model/backbones/lab-backbones.ts';
 import type { ExtractResult } from '../../model/features/extract.ts';
 import type { Lab } from '../../store/lab.ts';
 import { cancellableBySigint } from '../interrupt.ts';
@@ -42,24 +43,28 @@ export function register(program: Command): void {
     .command('features')
     .description("compute a frozen image backbone's features of the images that have none yet (import does it too)")
     .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
-    .option('--backbone <name>', `${backboneNames().join(', ')} (default ${DEFAULT_BACKBONE})`)
+    .option(
+      '--backbone <name>',
+      `${backboneNames().join(', ')}, or onnx:<id> for your CLIP model <id> (default ${DEFAULT_BACKBONE})`,
+    )
     .option('--views <n>', '1: the whole image (default); 2: also its horizontal flip')
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {
       const o = parseOptions(featureOptions, raw);
-      const info = backboneInfo(o.backbone); // an unknown name fails here, before the lab is locked
+      // An unknown registry name fails here, before the lab is locked (a CLIP of the lab is checked in it).
+      const name = onnxBackboneModel(o.backbone) === null ? backboneInfo(o.backbone).name : o.backbone;
       const bar = createProgressBar();
       await cancellableBySigint('stopping after the batches in flight', (signal) =>
         withLab(
           o.lab,
           async (lab) => {
-            const r = await runFeatures(lab, info.name, { views: o.views, signal, onProgress: bar.update });
+            const r = await runFeatures(lab, name, { views: o.views, signal, onProgress: bar.update });
             bar.done();
             if (o.json) printJson(r);
             else process.stdout.write(`${featuresLine(r)}\n`);
             if (r.status === 'cancelled') process.exitCode = 130;
           },
-          { job: { kind: 'features', title: `the ${info.name} features` }, signal },
+          { job: { kind: 'features', title: `the ${name} features` }, signal },
         ),
       );
     });

@@ -10,6 +10,7 @@ import {
   type TrainConfig,
 } from '../../model/config.ts';
 import { trainingReadiness } from '../../model/readiness.ts';
+import { labBackboneLookup } from '../../model/backbones/lab-backbones.ts';
 import { readModelConfig } from '../../model/stored.ts';
 import type { Progress } from '../../api/types.ts';
 import type { TrainProgress } from '../../model/progress.ts';
@@ -124,7 +125,10 @@ export async function runTrain(lab: Lab, o: TrainCommandOptions, signal?: AbortS
   try {
     // A resumed run keeps its settings but the number of epochs asked for (a finished one needs it: more epochs).
     const partial = resume === undefined ? configFromOptions(o) : { epochs: o.epochs };
-    warnings = readinessWarnings(lab, resume === undefined ? resolveConfig(partial) : readModelConfig(lab.db, resume));
+    warnings = readinessWarnings(
+      lab,
+      resume === undefined ? resolveConfig(partial, labBackboneLookup(lab.db)) : readModelConfig(lab.db, resume),
+    );
     const onFeatureProgress = (p: Progress) => bar.update(p);
     const result = await train(lab, partial, { resume, signal, onProgress, onFeatureProgress });
     bar.done();
@@ -191,7 +195,7 @@ export function register(program: Command): void {
     .option('--init-from <id>', 'start from the weights of model <id> (same sizes)')
     .option(
       '--backbone <name>',
-      `image tower: ${[SCRATCH, ...backboneNames()].join(', ')} (a trained head on a frozen backbone's features; scratch: the CNN) (default ${DEFAULT_TRAIN_BACKBONE})`,
+      `image tower: ${[SCRATCH, ...backboneNames()].join(', ')} or onnx:<id>, the image tower of your CLIP model <id> (a trained head on a frozen backbone's features; scratch: the CNN) (default ${DEFAULT_TRAIN_BACKBONE})`,
     )
     .option(
       '--resume [id]',

@@ -13,7 +13,8 @@ import {
 import type { Lab } from '../../store/lab.ts';
 import { imagePixelsReader } from '../../store/pixels.ts';
 import { UserError } from '../../util/user-error.ts';
-import { backboneInfo, type BackboneInfo } from '../backbones/index.ts';
+import type { BackboneInfo } from '../backbones/index.ts';
+import { labBackboneLookup, loadLabBackbone, onnxBackboneModel } from '../backbones/lab-backbones.ts';
 import { embedBackboneModel } from '../backbone-embed.ts';
 import { ensureBackboneModel } from '../backbone-model.ts';
 import { backboneInput } from '../backbones/preprocess.ts';
@@ -68,7 +69,9 @@ export async function extractFeatures(
   options: ExtractOptions = {},
 ): Promise<ExtractResult> {
   const started = performance.now();
-  const info = backboneInfo(backbone);
+  const info = labBackboneLookup(lab.db)(backbone);
+  // A user's CLIP runs in this thread on onnxruntime (its own threads); the registry's on worker threads.
+  const ownClip = onnxBackboneModel(backbone) !== null;
   const views = options.views ?? 1;
   if (!Number.isInteger(views) || views < 1 || views > MAX_VIEWS) throw new FeatureViewsError(views);
   const batch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_FEATURE_BATCH));
@@ -76,16 +79,21 @@ export async function extractFeatures(
   const job = new FeatureJob(lab, info, { ...options, views, batchSize: batch }, total);
   if (total > 0 && !options.signal?.aborted) {
     const threads = Math.min(options.threads ?? 2, Math.ceil(total / batch));
-    const runners = await startRunners(threads, { backbone, batch });
+    const runners = await startRunners(
+      threads,
+      { backbone, batch },
+      ownClip ? (n) => loadLabBackbone(lab, n) : undefined,
+    );
     try {
       await job.run(runners);
     } finally {
       await Promise.all(runners.map((r) => r.close()));
     }
   }
-  // Features exist: "backbone features" is a model of its own (made once), its embeddings a copy of them.
+  // Features exist: "backbone features" is a model of its own (made once), its embeddings a copy of them. A
+  // user's CLIP is a model already.
   const coverage = featureCoverage(lab.db, backbone);
-  if (coverage.done > 0 && !options.signal?.aborted) {
+  if (coverage.done > 0 && !ownClip && !options.signal?.aborted) {
     const modelId = ensureBackboneModel(lab, backbone);
     if (modelId !== null) await embedBackboneModel(lab, modelId, { signal: options.signal });
   }

@@ -43,8 +43,11 @@ export async function runViews(
 }
 
 /** Loads the backbone and runs one all-zero batch of the fixed shape (kernels compiled, buffers allocated). */
-export async function warmBackbone(init: RunnerInit): Promise<Backbone> {
-  const backbone = await loadBackbone(init.backbone);
+export async function warmBackbone(
+  init: RunnerInit,
+  load: (name: string) => Promise<Backbone> = loadBackbone,
+): Promise<Backbone> {
+  const backbone = await load(init.backbone);
   const s = backbone.inputSize;
   await backbone.run(new Uint8Array(init.batch * s * s * 3), init.batch);
   return backbone;
@@ -121,9 +124,16 @@ class WorkerRunner implements BatchRunner {
   }
 }
 
-/** `threads` worker runners (started in parallel), or one runner in this thread when threads is 0. */
-export async function startRunners(threads: number, init: RunnerInit): Promise<BatchRunner[]> {
-  if (threads <= 0) return [new LocalRunner(await warmBackbone(init), init.batch)];
+/**
+ * `threads` worker runners (started in parallel), or one runner in this thread when threads is 0 or the backbone
+ * comes from `load` (a lab's CLIP: onnxruntime uses both cores from one thread).
+ */
+export async function startRunners(
+  threads: number,
+  init: RunnerInit,
+  load?: (name: string) => Promise<Backbone>,
+): Promise<BatchRunner[]> {
+  if (threads <= 0 || load) return [new LocalRunner(await warmBackbone(init, load), init.batch)];
   const started = await Promise.allSettled(Array.from({ length: threads }, () => WorkerRunner.start(init)));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

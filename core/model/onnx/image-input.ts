@@ -61,16 +61,31 @@ async function preparedRgb(img: QueryImage, p: ImagePreprocessing): Promise<Buff
  */
 export async function pixelValues(images: readonly QueryImage[], p: ImagePreprocessing): Promise<Float32Array> {
   const plane = p.width * p.height;
-  const out = new Float32Array(images.length * 3 * plane);
   const rgbs = await Promise.all(images.map((img) => preparedRgb(img, p)));
-  rgbs.forEach((rgb, i) => {
-    const base = i * 3 * plane;
-    for (let c = 0; c < 3; c++) {
-      const scale = p.rescale / p.std[c];
-      const shift = p.mean[c] / p.std[c];
-      const o = base + c * plane;
-      for (let k = 0; k < plane; k++) out[o + k] = rgb[k * 3 + c] * scale - shift;
-    }
-  });
+  const out = new Float32Array(images.length * 3 * plane);
+  rgbs.forEach((rgb, i) => normalisePlanes(rgb, 0, p, out, i * 3 * plane));
   return out;
+}
+
+/**
+ * `pixel_values` of n images already at the input size (n × height × width × 3 RGB bytes, row-major), as
+ * pixelValues makes them after its resize and crop.
+ */
+export function pixelValuesOfRgb(rgb: Uint8Array, n: number, p: ImagePreprocessing): Float32Array {
+  const plane = p.width * p.height;
+  if (rgb.length !== n * plane * 3) throw new Error(`${rgb.length} bytes for ${n} images of ${p.width}×${p.height}×3`);
+  const out = new Float32Array(n * 3 * plane);
+  for (let i = 0; i < n; i++) normalisePlanes(rgb, i * plane * 3, p, out, i * 3 * plane);
+  return out;
+}
+
+/** One image's interleaved RGB bytes (from `at`) → its three normalised channel planes (from `base` of `out`). */
+function normalisePlanes(rgb: Uint8Array, at: number, p: ImagePreprocessing, out: Float32Array, base: number): void {
+  const plane = p.width * p.height;
+  for (let c = 0; c < 3; c++) {
+    const scale = p.rescale / p.std[c];
+    const shift = p.mean[c] / p.std[c];
+    const o = base + c * plane;
+    for (let k = 0; k < plane; k++) out[o + k] = rgb[at + k * 3 + c] * scale - shift;
+  }
 }

@@ -1,5 +1,5 @@
 import type { QueryImage, QueryModel } from '../query-model.ts';
-import { pixelValues } from './image-input.ts';
+import { pixelValues, pixelValuesOfRgb } from './image-input.ts';
 import type { OpenedClip } from './open.ts';
 
 /** Images (and texts) per onnxruntime run: bounds the memory of one run and of the images decoded for it. */
@@ -33,6 +33,11 @@ export class OnnxClipModel implements QueryModel {
     return this.clip.preprocessing.width;
   }
 
+  /** True when the vision model's input is square (imageSize × imageSize), as a frozen backbone's must be. */
+  get squareInput(): boolean {
+    return this.clip.preprocessing.width === this.clip.preprocessing.height;
+  }
+
   get maxLength(): number {
     return this.clip.maxLength;
   }
@@ -44,6 +49,22 @@ export class OnnxClipModel implements QueryModel {
       const part = images.slice(start, start + RUN_BATCH);
       const emb = await towers.runVision(await pixelValues(part, p), part.length, p.height, p.width);
       out.set(emb, start * this.dim);
+    }
+    return out;
+  }
+
+  /**
+   * Image embeddings of n images already at the vision model's square input (n × s × s × 3 RGB bytes, resized and
+   * cropped by the caller): the CLIP as a frozen backbone.
+   */
+  async embedRgb(rgb: Uint8Array, n: number): Promise<Float32Array> {
+    const { preprocessing: p, towers } = this.clip;
+    const per = p.width * p.height * 3;
+    const out = new Float32Array(n * this.dim);
+    for (let start = 0; start < n; start += RUN_BATCH) {
+      const count = Math.min(RUN_BATCH, n - start);
+      const input = pixelValuesOfRgb(rgb.subarray(start * per, (start + count) * per), count, p);
+      out.set(await towers.runVision(input, count, p.height, p.width), start * this.dim);
     }
     return out;
   }
