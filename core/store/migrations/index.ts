@@ -6,6 +6,7 @@ import { captionSearch } from './005-caption-search.ts';
 import { itemEdits } from './006-item-edits.ts';
 import { curation } from './007-curation.ts';
 import { watchedFolders } from './008-watched-folders.ts';
+import { scaleIndexes } from './009-scale-indexes.ts';
 
 /**
  * Schema migrations, applied in order; the lab's PRAGMA user_version is the number applied.
@@ -20,4 +21,5 @@ export const migrations: readonly string[] = [
   itemEdits,
   curation,
   watchedFolders,
+  scaleIndexes,
 ];
