@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Params, Results } from '$api/contract.ts';
-import { fakeApp, labCore, makeModel } from '../../testing/fake-core.ts';
+import { fakeApp, labCore, makeCalibration, makeModel } from '../../testing/fake-core.ts';
 import SearchView from './SearchView.svelte';
 
 let stop = () => {};
@@ -226,5 +226,62 @@ describe('SearchView', () => {
     show(empty);
     expect(await screen.findByText('No trained model yet')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Train a model' })).toBeTruthy();
+  });
+
+  it('the precision switch hides results below the threshold calibrated on the val split, and says why', async () => {
+    const core = searchCore();
+    // Results score 0.9 (item 4) and 0.7 (item 7).
+    const thresholds: Record<number, number | null> = { 0.8: 0.5, 0.9: 0.8, 0.95: null };
+    core.handlers.calibrate = (p) =>
+      makeCalibration(p, { threshold: thresholds[p.precision ?? 0.9], relevance: 'label', label: 'Flags' });
+    show(core);
+    await fireEvent.input(await screen.findByRole('searchbox', { name: 'Search text' }), { target: { value: 'flag' } });
+    const shown = async () =>
+      within(await screen.findByRole('list', { name: 'Image results' }))
+        .getAllByRole('button')
+        .map((b) => Number(b.getAttribute('data-item-id')));
+    await waitFor(async () => expect(await shown()).toEqual([4, 7]));
+    expect(core.paramsOf('calibrate')).toHaveLength(0);
+
+    await fireEvent.click(
+      screen.getByRole('checkbox', { name: 'Only results with ≥ 90 % precision on your val split' }),
+    );
+    await waitFor(async () => expect(await shown()).toEqual([4]));
+    expect(core.lastParams('calibrate')).toEqual({ query: { text: 'flag' }, precision: 0.9, split: 'val' });
+    expect(screen.getByTestId('precision-note').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Score ≥ 0.800: 91.0 % precision, 10.0 % recall on the val split, relevant = the 12 items labeled “Flags”.',
+    );
+    expect(screen.getByText(/1 below the calibrated threshold hidden/)).toBeTruthy();
+
+    await fireEvent.change(screen.getByLabelText('Precision'), { target: { value: '0.8' } });
+    await waitFor(async () => expect(await shown()).toEqual([4, 7]));
+    expect(core.lastParams('calibrate')?.precision).toBe(0.8);
+
+    await fireEvent.change(screen.getByLabelText('Precision'), { target: { value: '0.95' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('precision-note').textContent).toMatch(
+        /No threshold reaches 95 % precision on the val split \(12 relevant items, by the label “Flags”\), so nothing is hidden/,
+      ),
+    );
+    expect(await shown()).toEqual([4, 7]);
+
+    await fireEvent.click(screen.getByRole('checkbox', { name: /Only results with/ }));
+    expect(screen.queryByTestId('precision-note')).toBeNull();
+  });
+
+  it('says why no threshold could be calibrated when core cannot (no labels, no val split)', async () => {
+    const core = searchCore();
+    core.handlers.calibrate = () => {
+      throw new Error('the val split has no labeled items');
+    };
+    show(core);
+    await fireEvent.click(await screen.findByRole('checkbox', { name: /Only results with/ }));
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Search text' }), { target: { value: 'flag' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('precision-note').textContent?.trim()).toBe(
+        'No threshold: the val split has no labeled items',
+      ),
+    );
+    expect(within(await screen.findByRole('list', { name: 'Image results' })).getAllByRole('button')).toHaveLength(2);
   });
 });
