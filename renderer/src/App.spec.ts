@@ -12,7 +12,7 @@ describe('App', () => {
     const { core } = labCore(3);
     render(App, { props: { client: core.client } });
     const nav = screen.getByRole('navigation', { name: 'Views' });
-    const views = ['Library', 'Train', 'Search', 'Classify', 'Map'];
+    const views = ['Library', 'Train', 'Search', 'Classify', 'Curate', 'Map'];
     const titles = within(nav)
       .getAllByRole('link')
       .map((a) => a.textContent ?? '');

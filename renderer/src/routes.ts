@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import ClassifyView from './views/classify/ClassifyView.svelte';
+import CurateView from './views/curate/CurateView.svelte';
 import LibraryView from './views/library/LibraryView.svelte';
 import MapView from './views/map/MapView.svelte';
 import SearchView from './views/search/SearchView.svelte';
@@ -20,6 +21,7 @@ export const ROUTES: ViewRoute[] = [
   { path: 'train', title: 'Train', component: TrainView },
   { path: 'search', title: 'Search', component: SearchView },
   { path: 'classify', title: 'Classify', component: ClassifyView },
+  { path: 'curate', title: 'Curate', component: CurateView },
   { path: 'map', title: 'Map', component: MapView },
   { path: 'theory', title: 'Theory', component: TheoryView },
 ];

@@ -12,6 +12,7 @@ describe('Nav', () => {
       ['Train', '#/train'],
       ['Search', '#/search'],
       ['Classify', '#/classify'],
+      ['Curate', '#/curate'],
       ['Map', '#/map'],
       ['Theory', '#/theory'],
     ]);

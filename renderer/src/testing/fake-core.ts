@@ -219,6 +219,177 @@ export function labCore(n: number, extra: Handlers = {}): { core: FakeCore; item
   return { core, items };
 }
 
+// ——— Curation (issue 13): suspects and duplicates, as stateful fakes that change as core would ———
+
+/**
+ * suspects / confirmLabels / editItem / undoItemEdit over `items`: `votes` names the class the neighbours vote
+ * for (by item id); an item is a suspect while its label differs from its vote and it is not confirmed.
+ */
+export function suspectHandlers(items: ItemSummary[], votes: Record<number, string>): Handlers {
+  const label = new Map(items.map((it) => [it.id, it.label]));
+  const before = new Map<number, (string | null)[]>();
+  const confirmed = new Map<number, string | null>();
+  const detail = (id: number): Results['item'] => {
+    const it = items.find((i) => i.id === id);
+    if (!it) throw new Error(`no item ${id}`);
+    return { ...it, label: label.get(id) ?? null, format: 'png', bytes: 100, hash: 'h', duplicates: [], history: [] };
+  };
+  const isConfirmed = (id: number) => confirmed.has(id) && confirmed.get(id) === label.get(id);
+  return {
+    suspects: (p) => {
+      const labeled = items.filter((it) => label.get(it.id) !== null);
+      const ranked = labeled
+        .filter((it) => votes[it.id] !== undefined && votes[it.id] !== label.get(it.id))
+        .filter((it) => !p.split || it.split === p.split);
+      const shown = ranked.filter((it) => p.includeConfirmed || !isConfirmed(it.id));
+      return {
+        modelId: p.modelId ?? 1,
+        k: p.k ?? 10,
+        models: [p.modelId ?? 1],
+        labeled: labeled.length,
+        confirmed: ranked.length - shown.length,
+        suspects: shown.slice(0, p.limit ?? 100).map((it, i) => {
+          const others = labeled.filter((o) => o.id !== it.id).slice(0, 3);
+          return {
+            item: it.id,
+            path: it.path,
+            label: String(label.get(it.id)),
+            vote: votes[it.id],
+            score: 0.9 - i * 0.1,
+            pLabel: 0.1 + i * 0.1,
+            pVote: 0.8 - i * 0.1,
+            agreement: null,
+            confirmed: isConfirmed(it.id),
+            neighbours: others.map((o, j) => ({
+              itemId: o.id,
+              path: o.path,
+              label: String(label.get(o.id)),
+              distance: 0.1 * (j + 1),
+            })),
+          };
+        }),
+      };
+    },
+    confirmLabels: (p) => {
+      for (const id of p.ids) {
+        if (p.confirmed === false) confirmed.delete(id);
+        else confirmed.set(id, label.get(id) ?? null);
+      }
+      return { changed: p.ids.length };
+    },
+    editItem: (p) => {
+      if (p.label !== undefined) {
+        before.set(p.id, [...(before.get(p.id) ?? []), label.get(p.id) ?? null]);
+        label.set(p.id, p.label as string | null);
+      }
+      return detail(p.id);
+    },
+    undoItemEdit: (p) => {
+      const stack = before.get(p.id) ?? [];
+      if (stack.length > 0) label.set(p.id, stack.pop()!);
+      return { undone: [], item: detail(p.id) };
+    },
+  };
+}
+
+type DuplicateResults = Results['duplicates'];
+
+/**
+ * duplicates / markPair / reviewDuplicates / hiddenFiles / unhideFiles over fixed groups (lists of item ids)
+ * and candidate pairs: a group drops out when all its members are kept, hidden items leave their groups.
+ */
+export function duplicateHandlers(
+  items: ItemSummary[],
+  groups: number[][],
+  candidates: [number, number, number][] = [],
+  defaultThreshold = 0.1,
+): Handlers {
+  const kept = new Set<number>();
+  const hidden = new Map<number, { id: number; root: string; path: string; reason: string; hiddenAt: string }>();
+  const marks = new Map<string, boolean>();
+  let fileIds = 0;
+  const byId = (id: number) => {
+    const it = items.find((i) => i.id === id);
+    if (!it) throw new Error(`no item ${id}`);
+    return it;
+  };
+  const count = () => {
+    const same = [...marks.values()].filter(Boolean).length;
+    return { same, notSame: marks.size - same };
+  };
+  const fit = (): DuplicateResults['fit'] => {
+    const m = count();
+    return m.same > 0 && m.notSame > 0 ? { threshold: 0.2, precision: 0.9, recall: 0.8, marks: m } : null;
+  };
+  return {
+    duplicates: (p): DuplicateResults => {
+      const f = fit();
+      const live = (id: number) => ![...hidden.values()].some((h) => h.path === byId(id).path);
+      return {
+        modelId: p.modelId ?? 1,
+        threshold: p.threshold ?? f?.threshold ?? defaultThreshold,
+        thresholdSource: p.threshold !== undefined ? 'given' : f ? 'marks' : 'default',
+        fit: f,
+        groups: groups
+          .map((g) => g.filter(live))
+          .filter((g) => g.length > 1 && (p.includeReviewed || !g.every((id) => kept.has(id))))
+          .map((g) => ({
+            key: [...g].sort((a, b) => a - b).join('-'),
+            distance: 0.05,
+            exact: false,
+            items: g.map((id) => {
+              const it = byId(id);
+              return {
+                item: id,
+                path: it.path,
+                root: it.root,
+                width: it.width,
+                height: it.height + id,
+                bytes: 1000 * id,
+                format: 'png',
+                kept: kept.has(id),
+              };
+            }),
+          })),
+        candidates: candidates
+          .filter(([a, b]) => !marks.has(`${a}-${b}`))
+          .map(([a, b, distance]) => ({
+            a: { item: a, path: byId(a).path },
+            b: { item: b, path: byId(b).path },
+            distance,
+          })),
+        marks: count(),
+        hidden: hidden.size,
+      };
+    },
+    markPair: (p) => {
+      if (p.same === null) marks.delete(`${p.a}-${p.b}`);
+      else marks.set(`${p.a}-${p.b}`, p.same);
+      return { marks: count() };
+    },
+    reviewDuplicates: (p) => {
+      for (const id of p.keep ?? []) kept.add(id);
+      for (const id of p.hide ?? []) {
+        const it = byId(id);
+        const file = {
+          id: ++fileIds,
+          root: it.root,
+          path: it.path,
+          reason: 'duplicate',
+          hiddenAt: '2025-01-01T12:00:00Z',
+        };
+        hidden.set(file.id, file);
+      }
+      return { kept: p.keep?.length ?? 0, hidden: p.hide?.length ?? 0 };
+    },
+    hiddenFiles: () => ({ files: [...hidden.values()] }),
+    unhideFiles: (p) => {
+      const n = p.ids.filter((id) => hidden.delete(id)).length;
+      return { unhidden: n };
+    },
+  };
+}
+
 // Curation (issue 13): what to label next, calibrated thresholds, two models compared, confusion cells.
 
 /**
