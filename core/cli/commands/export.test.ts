@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../test/helpers/cli.ts';
-import { tempDir } from '../../../test/helpers/corpus.ts';
+import { runCli, runCliJson } from '../../../test/helpers/cli.ts';
+import { makeImage, tempDir } from '../../../test/helpers/corpus.ts';
 import { createEmbeddedLab } from '../../service/testing/embedded-lab.ts';
 
 let labPath: string;
@@ -48,5 +48,45 @@ describe('nearlab export --out', () => {
     const n = JSON.parse(r.stdout) as { images: number; captions: number };
     expect(readFileSync(join(out, 'vectors.tsv'), 'utf8').trim().split('\n')).toHaveLength(n.images + n.captions);
     expect(readFileSync(join(out, 'metadata.tsv'), 'utf8').trim().split('\n')).toHaveLength(n.images + n.captions + 1);
+  });
+});
+
+describe('nearlab export --format webdataset', () => {
+  it('writes the shards and prints where they are, with the numbers OpenCLIP needs, as one JSON object', async () => {
+    const photos = tempDir('nearlab-export-wds-photos-');
+    writeFileSync(join(photos, 'a.png'), await makeImage('png', 1));
+    writeFileSync(join(photos, 'b.jpg'), await makeImage('jpeg', 2));
+    writeFileSync(join(photos, 'c.png'), await makeImage('png', 3));
+    writeFileSync(join(photos, 'captions.csv'), 'file,caption\na.png,a red thing\nb.jpg,a blue thing\n');
+    const lab = join(tempDir('nearlab-export-wds-'), 'wds.nearlab');
+    await runCliJson(['import', photos, '--lab', lab, '--no-features', '--no-embed']);
+    const out = join(dir, 'wds');
+    const r = await runCliJson<{ samples: number; shards: string[]; pattern: string; noCaption: number }>([
+      'export',
+      '--format',
+      'webdataset',
+      '--lab',
+      lab,
+      '--out',
+      out,
+      '--shard-size',
+      '1',
+    ]);
+    expect(r).toMatchObject({ samples: 2, noCaption: 1, pattern: join(out, 'shard-{000000..000001}.tar') });
+    expect(r.shards.map((s) => statSync(join(out, s)).size % 512)).toEqual([0, 0]);
+
+    const plain = await runCli(['export', '--format', 'webdataset', '--lab', lab, '--out', out]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain(`--train-data '${join(out, 'shard-000000.tar')}' --train-num-samples 2`);
+    expect(plain.stdout).toContain('left out 1 item without a caption');
+  }, 60_000);
+
+  it('says which options belong to which format', async () => {
+    const bad = await runCli(['export', '--format', 'zip', '--lab', labPath, '--out', dir]);
+    expect(bad.stderr).toBe('nearlab: --format: --format must be projector or webdataset\n');
+    const model = await runCli(['export', '--format', 'webdataset', '--model', '1', '--lab', labPath, '--out', dir]);
+    expect(model.stderr).toBe('nearlab: --model is for --format projector: webdataset exports images\n');
+    const split = await runCli(['export', '--split', 'train', '--lab', labPath, '--out', dir]);
+    expect(split.stderr).toBe('nearlab: --split and --shard-size are for --format webdataset\n');
   });
 });
