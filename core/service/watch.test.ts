@@ -194,7 +194,7 @@ describe('watchFolder', () => {
     ]);
     renameSync(moved, folder);
     const r = await dispatch(again.api, 'watchFolder', { folder, watch: true });
-    expect(r.ok && r.result.folders).toEqual([expect.objectContaining({ folder, error: null })]);
+    expect(r).toEqual({ ok: true, result: { folders: [expect.objectContaining({ folder, error: null })] } });
   });
 
   it('stops watching a folder removed from the lab', async () => {

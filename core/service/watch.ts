@@ -125,10 +125,13 @@ export class FolderWatches {
     }
   }
 
-  /** Stops every watch (service shutdown); the switches in the lab stay. Imports under way are left to the jobs. */
+  /**
+   * Stops every watcher (service shutdown): no change starts an import any more. The switches in the lab stay,
+   * and so do the watches' states (list), which an import still under way updates when it ends.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.watches.values()].map((w) => this.drop(w)));
+    await Promise.all([...this.watches.values()].map((w) => this.quiet(w)));
   }
 
   /**
@@ -148,12 +151,17 @@ export class FolderWatches {
   }
 
   private async drop(w: Watch): Promise<void> {
+    this.watches.delete(w.root);
+    await this.quiet(w);
+  }
+
+  private async quiet(w: Watch): Promise<void> {
     if (w.timer) clearTimeout(w.timer);
     w.timer = null;
     w.again = false;
-    this.watches.delete(w.root);
-    await w.watcher?.close();
+    const watcher = w.watcher;
     w.watcher = null;
+    await watcher?.close();
   }
 
   /** The folder as the lab names its root (real path), or a WatchError saying why it cannot be watched. */
@@ -209,7 +217,7 @@ export class FolderWatches {
 
   /** A change: import once the folder is quiet (or the burst has lasted maxWaitMs). */
   private changed(w: Watch, quietMs = this.timing.debounceMs): void {
-    if (!this.watches.has(w.root)) return;
+    if (this.closed || !this.watches.has(w.root)) return;
     const now = Date.now();
     w.firstChange ??= now;
     if (w.timer) clearTimeout(w.timer);
@@ -225,7 +233,7 @@ export class FolderWatches {
   }
 
   private runImport(w: Watch): void {
-    if (!this.watches.has(w.root)) return;
+    if (this.closed || !this.watches.has(w.root)) return;
     if (rootId(this.ctx.lab.db, w.root) === null) {
       // The folder was removed from the lab (its switch went with it): nothing left to keep up to date.
       void this.drop(w);
@@ -245,9 +253,11 @@ export class FolderWatches {
     const job = this.ctx.jobs.list().find((j) => j.id === w.jobId);
     w.jobId = null;
     if (job) {
-      const r = (job.result ?? {}) as Partial<Record<'added' | 'updated' | 'missing' | 'errors' | 'warnings', number>>;
+      const r = (job.result ?? {}) as Partial<
+        Record<'added' | 'duplicates' | 'updated' | 'missing' | 'errors' | 'warnings', number>
+      >;
       w.state.imports++;
-      w.state.changed += (r.added ?? 0) + (r.updated ?? 0) + (r.missing ?? 0);
+      w.state.changed += (r.added ?? 0) + (r.duplicates ?? 0) + (r.updated ?? 0) + (r.missing ?? 0);
       w.state.lastImportAt = job.finishedAt;
       w.state.problems = (r.errors ?? 0) + (r.warnings ?? 0);
       w.state.error = job.status === 'failed' ? job.error : null;

@@ -1,3 +1,4 @@
+import type { ProblemRow } from './import-store.ts';
 import type { Db } from './lab.ts';
 
 /** The watched folders of a lab (migration 008), oldest switch first. */
@@ -41,4 +42,13 @@ export function lastImportOptions(db: Db, root: string): Record<string, unknown>
   } catch {
     return null;
   }
+}
+
+/** The problems one import run reported (per file, or per line of a table), errors first. */
+export function importRunProblems(db: Db, runId: number): ProblemRow[] {
+  return db
+    .prepare(
+      `SELECT path, line, severity, reason FROM import_errors WHERE run_id = ? ORDER BY severity, path, line, id`,
+    )
+    .all(runId) as ProblemRow[];
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Progress } from '../../api/types.ts';
+import type { WatchState } from '../../api/curation-contract.ts';
 import type { ImportSummary } from '../../data/import/types.ts';
 import { resolveImportInputs } from '../../data/import/inputs.ts';
 import { SPLIT } from '../../api/contract.ts';
@@ -28,6 +29,7 @@ const importOptions = commonOptions
     maxPixels: numberArg('--max-pixels').pipe(z.number().int().positive()).optional(),
     embed: z.boolean().default(true),
     features: z.boolean().default(true),
+    watch: z.boolean().default(false),
   })
   .refine((o) => !(o.split && o.holdout !== undefined), { message: 'give either --split or --holdout, not both' });
 
@@ -50,14 +52,16 @@ export function register(program: Command): void {
     .option('--max-pixels <n>', 'largest image accepted, in pixels (default 100000000)')
     .option('--no-embed', "do not embed the new and changed images with the lab's trained models")
     .option('--no-features', `do not compute the ${IMPORT_BACKBONE} backbone's features of the new images`)
-    .option('--json', 'print one JSON object')
+    .option('--watch', 'then keep watching the folder and import what changes, until Ctrl-C')
+    .option('--json', 'print one JSON object (with --watch: when the watch stops)')
     .action(async (folder: string, raw: unknown) => {
       const { importFolder } = await import('../../data/import/import-folder.ts');
       const o = parseOptions(importOptions, raw);
       await resolveImportInputs(folder, { captionsFile: o.captions, labelsFile: o.labels, holdout: o.holdout });
       const bar = createProgressBar();
-      await cancellableBySigint('stopping after the images in flight', (signal) =>
-        withLab(
+      const stopping = o.watch ? 'stopping the watch' : 'stopping after the images in flight';
+      await cancellableBySigint(stopping, async (signal) => {
+        const first = await withLab(
           o.lab,
           async (lab) => {
             const summary = await importFolder(lab, folder, {
@@ -82,18 +86,40 @@ export function register(program: Command): void {
                 ? await embedNewItems(lab, signal, bar.update)
                 : [];
             bar.done();
-            if (o.json) printJson({ lab: lab.path, ...summary, features, embedded });
-            else {
+            if (o.json && !o.watch) printJson({ lab: lab.path, ...summary, features, embedded });
+            else if (!o.json) {
               printSummary(lab.path, summary);
               if (features) process.stdout.write(`  ${featuresLine(features)}\n`);
               for (const r of embedded) process.stdout.write(`  ${embedLine(r)}\n`);
             }
             const stopped = features?.status === 'cancelled' || embedded.some((r) => r.status === 'cancelled');
             if (summary.status === 'cancelled' || stopped) process.exitCode = 130;
+            return { lab: lab.path, ...summary, features, embedded };
           },
           { create: true, job: { kind: 'import', title: `the import of ${resolve(folder)}` }, signal },
-        ),
-      );
+        );
+        if (!o.watch) return;
+        if (signal.aborted || first.status === 'cancelled') {
+          if (o.json) printJson({ ...first, watch: null });
+          return;
+        }
+        // The watch: progress and each import's summary on stderr with --json, one JSON object when it stops.
+        const { watchUntilStopped } = await import('../watch-folder.ts');
+        const run = await watchUntilStopped(
+          o.lab,
+          first.root,
+          {
+            features: o.features && featuresAfterImport(),
+            embed: o.embed,
+            signal,
+            out: o.json ? process.stderr : process.stdout,
+          },
+          printSummary,
+        );
+        if (run.interrupted) process.exitCode = 130;
+        if (o.json) printJson({ ...first, watch: run.watch });
+        else process.stdout.write(watchLine(run.watch));
+      });
     });
 }
 
@@ -108,8 +134,13 @@ async function embedNewItems(
   return embedModels(lab, undefined, { signal, onProgress });
 }
 
-function printSummary(labPath: string, s: ImportSummary): void {
-  const out = process.stdout;
+/** What a watch did, when it stops. */
+function watchLine(w: WatchState): string {
+  const imports = `${w.imports} ${w.imports === 1 ? 'import' : 'imports'}`;
+  return `Stopped watching ${w.folder}: ${imports} since ${w.since}, ${w.changed} files added, changed or removed\n`;
+}
+
+export function printSummary(labPath: string, s: ImportSummary, out: NodeJS.WritableStream = process.stdout): void {
   out.write(
     `${s.status === 'cancelled' ? 'Import stopped' : 'Imported'} ${s.root} into ${labPath} in ${s.seconds.toFixed(1)} s\n`,
   );
