@@ -339,6 +339,11 @@ export interface Results extends TheoryResults, CurationResults {
     /** The item's own category label when the image is a labeled lab item, to set beside the prediction. */
     trueLabel: string | null;
     neighbours: Neighbour[];
+    /**
+     * Zero-shot: the cosine similarity of the image to each label's prompt embedding (its templates filled and
+     * averaged), the score calibrate's label thresholds apply to. Optional: absent from k-NN answers.
+     */
+    scores?: Record<string, number>;
   };
   knnCurve: { modelId: number; points: { k: number; accuracy: number }[]; bestK: number };
   evaluate: {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Params, Results } from '$api/contract.ts';
-import { fakeApp, labCore, stopApps } from '../../testing/fake-core.ts';
+import { fakeApp, labCore, makeCalibration, stopApps } from '../../testing/fake-core.ts';
 import ZeroShotPanel from './ZeroShotPanel.svelte';
 
 afterEach(stopApps);
@@ -106,5 +106,27 @@ describe('ZeroShotPanel', () => {
     expect((await screen.findByRole('alert')).textContent).toContain(
       'Zero-shot classification failed: the model has no text tower',
     );
+  });
+
+  it("shows each label's threshold calibrated at 90 % and whether the image's score passes it", async () => {
+    const { core } = labCore(4, {
+      classify: (p) => ({ ...zeroShot(p), scores: { Flags: 0.25, Food: 0.42 } }),
+      calibrate: (p) => makeCalibration(p, { threshold: 0.3 }),
+    });
+    render(ZeroShotPanel, {
+      context: fakeApp(core).context,
+      props: { image, modelId: 3, initialLabels: ['Flags', 'Food'], debounceMs: 0 },
+    });
+    const table = await screen.findByRole('table', { name: 'Calibrated thresholds' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => Array.from(r.children, (c) => c.textContent?.replace(/\s+/g, ' ').trim()));
+    expect(rows).toEqual([
+      ['Flags', '0.300', '0.250', '✗ below'],
+      ['Food', '0.300', '0.420', '✓ passes'],
+    ]);
+    expect(core.paramsOf('calibrate').map((p) => p.query)).toEqual([{ label: 'Flags' }, { label: 'Food' }]);
+    expect(core.lastParams('calibrate')).toMatchObject({ precision: 0.9, split: 'val', modelId: 3 });
   });
 });
