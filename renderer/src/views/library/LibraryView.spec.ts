@@ -133,6 +133,18 @@ describe('LibraryView', () => {
     );
   });
 
+  it('opens the item named in the route', async () => {
+    const { core } = labCore(5);
+    const app = fakeApp(core);
+    stop = app.stop;
+    app.app.router.go('library', { item: 4 });
+    render(LibraryView, { context: app.context });
+    const panel = await screen.findByRole('complementary', { name: 'Item details' });
+    await waitFor(() => expect(core.lastParams('item')).toEqual({ id: 4 }));
+    expect(within(panel).getAllByText(/item-4\.png/).length).toBeGreaterThan(0);
+    window.location.hash = '';
+  });
+
   it('opens the details of a clicked item', async () => {
     const { core } = labCore(5);
     show(core);
