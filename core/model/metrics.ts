@@ -53,6 +53,28 @@ function similarityBlocks(
   }
 }
 
+/** Text→image rank of each caption (crossModalRecall's): 1 + the images scoring strictly higher than its own. */
+export function textToImageRanks(
+  images: Float32Array,
+  nImages: number,
+  captions: Float32Array,
+  captionImage: Int32Array,
+  dim: number,
+): Float64Array {
+  const nCaptions = captionImage.length;
+  const ranks = new Float64Array(nCaptions);
+  similarityBlocks(captions, nCaptions, images, nImages, dim, (start, sims, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const c = start + r;
+      const own = sims[r * nImages + captionImage[c]];
+      let rank = 1;
+      for (let j = 0; j < nImages; j++) if (sims[r * nImages + j] > own) rank++;
+      ranks[c] = rank;
+    }
+  });
+  return ranks;
+}
+
 /**
  * Text→image: each caption queries all images; its rank is 1 + the images scoring strictly higher
  * than its own. Image→text: each image queries all captions; its rank is that of its best caption.
@@ -66,16 +88,7 @@ export function crossModalRecall(
   dim: number,
 ): CrossModalMetrics {
   const nCaptions = captionImage.length;
-  const t2iRanks = new Float64Array(nCaptions);
-  similarityBlocks(captions, nCaptions, images, nImages, dim, (start, sims, rows) => {
-    for (let r = 0; r < rows; r++) {
-      const c = start + r;
-      const own = sims[r * nImages + captionImage[c]];
-      let rank = 1;
-      for (let j = 0; j < nImages; j++) if (sims[r * nImages + j] > own) rank++;
-      t2iRanks[c] = rank;
-    }
-  });
+  const t2iRanks = textToImageRanks(images, nImages, captions, captionImage, dim);
   const i2tRanks: number[] = [];
   similarityBlocks(images, nImages, captions, nCaptions, dim, (start, sims, rows) => {
     for (let r = 0; r < rows; r++) {

@@ -13,7 +13,4 @@ export const pendingHandlers = {
   reviewDuplicates: notYet,
   hiddenFiles: notYet,
   unhideFiles: notYet,
-  suggest: notYet,
-  calibrate: notYet,
-  compare: notYet,
 } satisfies Partial<ApiHandlers>;

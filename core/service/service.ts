@@ -4,7 +4,10 @@ import { itemThumbnail, labeledItemSample } from '../store/items.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { calibrateHandlers } from './curation/calibrate.ts';
+import { compareHandlers } from './curation/compare.ts';
 import { suspectHandlers } from './curation/suspects.ts';
+import { suggestHandlers } from './curation/suggest.ts';
 import { embeddingHandlers } from './embedding.ts';
 import { featureHandlers } from './features.ts';
 import { itemEditHandlers } from './item-edits.ts';
@@ -66,6 +69,9 @@ export class NearlabService {
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,
       ...watchHandlers(this.watches),
+      ...suggestHandlers(ctx),
+      ...calibrateHandlers(ctx),
+      ...compareHandlers(ctx),
       ...suspectHandlers(ctx),
     };
   }

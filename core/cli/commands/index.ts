@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { register as calibrateCommand } from './calibrate.ts';
 import { register as classifyCommand } from './classify.ts';
+import { register as compareCommand } from './compare.ts';
 import { register as embedCommand } from './embed.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as exportCommand } from './export.ts';
@@ -13,6 +15,7 @@ import { register as modelCommand } from './model.ts';
 import { register as modelsCommand } from './models.ts';
 import { register as searchCommand } from './search.ts';
 import { register as serveCommand } from './serve.ts';
+import { register as suggestCommand } from './suggest.ts';
 import { register as trainCommand } from './train.ts';
 
 /**
@@ -33,6 +36,9 @@ export const commands: readonly ((program: Command) => void)[] = [
   searchCommand,
   classifyCommand,
   knnCurveCommand,
+  suggestCommand,
+  calibrateCommand,
+  compareCommand,
   exportCommand,
   indexCommand,
   serveCommand,

@@ -1,5 +1,12 @@
 import type { Results } from '../../api/contract.ts';
-import { buildZeroShotClasses, fillTemplate, KnnClassifier, zeroShot, type Metric } from '../../knn/index.ts';
+import {
+  buildZeroShotClasses,
+  fillTemplate,
+  KnnClassifier,
+  zeroShot,
+  type Metric,
+  type ZeroShotClasses,
+} from '../../knn/index.ts';
 import { PROMPT_TEMPLATE } from '../../model/config.ts';
 import { firstCaptions } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
@@ -57,6 +64,29 @@ export interface ZeroShotOptions {
   modelId?: number;
 }
 
+/**
+ * One unit vector per label (distinct, trimmed): its prompts — the templates filled with it — embedded by the model's
+ * text tower and averaged, as CLIP's zero-shot does; with the model's logit scale (exp) for the softmax.
+ */
+export async function zeroShotPrompts(
+  ctx: SearchContext,
+  modelId: number,
+  labels: readonly string[],
+  templates: readonly string[] = ZERO_SHOT_TEMPLATES,
+): Promise<{ classes: ZeroShotClasses; scale: number }> {
+  ctx.cache.requireText(modelId);
+  const model = await ctx.cache.model(modelId);
+  const distinct = [...new Set(labels.map((l) => l.trim()).filter(Boolean))];
+  if (distinct.length === 0) throw new SearchError('give at least one label');
+  const prompts: Record<string, Float32Array[]> = {};
+  for (const label of distinct) {
+    const texts = asSearchError(() => templates.map((t) => fillTemplate(t, label)));
+    const v = await model.embedTexts(texts);
+    prompts[label] = texts.map((_, i) => v.slice(i * model.dim, (i + 1) * model.dim));
+  }
+  return { classes: buildZeroShotClasses(prompts), scale: model.scale };
+}
+
 /** The label whose prompts (templates filled with it, averaged) are nearest the image, with softmax probabilities. */
 export async function classifyZeroShot(
   ctx: SearchContext,
@@ -66,17 +96,8 @@ export async function classifyZeroShot(
   const modelId = ctx.cache.modelId(o.modelId);
   ctx.cache.requireText(modelId);
   const query = await ctx.encoder.image(modelId, image);
-  const model = await ctx.cache.model(modelId);
-  const templates = o.templates ?? ZERO_SHOT_TEMPLATES;
-  const labels = [...new Set(o.labels.map((l) => l.trim()).filter(Boolean))];
-  if (labels.length === 0) throw new SearchError('give at least one label');
-  const prompts: Record<string, Float32Array[]> = {};
-  for (const label of labels) {
-    const texts = asSearchError(() => templates.map((t) => fillTemplate(t, label)));
-    const v = await model.embedTexts(texts);
-    prompts[label] = texts.map((_, i) => v.slice(i * model.dim, (i + 1) * model.dim));
-  }
-  const r = zeroShot(query, buildZeroShotClasses(prompts), model.scale);
+  const { classes, scale } = await zeroShotPrompts(ctx, modelId, o.labels, o.templates);
+  const r = zeroShot(query, classes, scale);
   return {
     modelId,
     label: r.label,

@@ -26,6 +26,16 @@ export interface LabeledGallery {
   itemIds: number[];
 }
 
+/** The embeddings of these ids (each must have one), in this order, as a new matrix. */
+export function embeddingRows(emb: EmbeddingMatrix, ids: readonly number[]): Matrix {
+  const data = new Float32Array(ids.length * emb.dim);
+  ids.forEach((id, i) => {
+    const at = emb.rowOf.get(id)! * emb.dim;
+    data.set(emb.data.subarray(at, at + emb.dim), i * emb.dim);
+  });
+  return matrix(data, ids.length, emb.dim);
+}
+
 /** Where a lab's ANN indexes live: `<lab>.index/model-<id>-<kind>.usearch` (+ `.json`). */
 export function indexPath(lab: Lab, modelId: number, kind: GalleryKind): string {
   return `${lab.path}.index/model-${modelId}-${kind}.usearch`;
@@ -58,9 +68,14 @@ export class GalleryCache {
     return asSearchError(() => resolveModelId(this.lab.db, id));
   }
 
+  /** Whether model `id` has a text tower (backbone features have none), from its stored row. */
+  hasText(id: number): boolean {
+    return kindHasText(readModelKind(this.lab.db, id));
+  }
+
   /** Throws NoTextTowerError when model `id` has no text tower (backbone features), before anything is loaded. */
   requireText(id: number): void {
-    if (!kindHasText(readModelKind(this.lab.db, id))) throw new NoTextTowerError(id);
+    if (!this.hasText(id)) throw new NoTextTowerError(id);
   }
 
   model(id: number): Promise<QueryModel> {
@@ -98,13 +113,11 @@ export class GalleryCache {
       (r) => g.emb.rowOf.has(r.itemId) && r.itemId !== exclude,
     );
     if (picked.length === 0) throw new SearchError('no labeled train items with embeddings: import labels, then embed');
-    const data = new Float32Array(picked.length * g.emb.dim);
-    picked.forEach((r, i) => {
-      const at = g.emb.rowOf.get(r.itemId)! * g.emb.dim;
-      data.set(g.emb.data.subarray(at, at + g.emb.dim), i * g.emb.dim);
-    });
     return {
-      m: matrix(data, picked.length, g.emb.dim),
+      m: embeddingRows(
+        g.emb,
+        picked.map((r) => r.itemId),
+      ),
       labels: picked.map((r) => r.label),
       itemIds: picked.map((r) => r.itemId),
     };
