@@ -93,6 +93,35 @@ export function itemInfos(db: Db, ids: ArrayLike<number>): Map<number, ItemInfo>
   return out;
 }
 
+/**
+ * Ids of the items (live or not) with this label, split and path prefix (`folder` ends with '/'; each filter
+ * optional): one query through the label and split indexes, for search's filters, instead of a lookup per item.
+ */
+export function itemIdsMatching(db: Db, f: { label?: string; split?: Split; folder?: string | null }): Set<number> {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  let from = 'items i';
+  if (f.label) {
+    from += ' JOIN labels l ON l.item_id = i.id AND l.name = ?';
+    args.push(f.label);
+  }
+  if (f.split) {
+    where.push('i.split = ?');
+    args.push(f.split);
+  }
+  if (f.folder) {
+    where.push('substr(i.path, 1, length(?)) = ?');
+    args.push(f.folder, f.folder);
+  }
+  const sql = `SELECT i.id FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  return new Set(
+    db
+      .prepare(sql)
+      .pluck()
+      .all(...args) as number[],
+  );
+}
+
 /** The first live item with this path (relative to its root), or null. */
 export function itemIdByPath(db: Db, path: string): number | null {
   const row = db.prepare(`SELECT id FROM items WHERE path = ? AND status = 'ok' ORDER BY id LIMIT 1`).get(path) as

@@ -1,9 +1,9 @@
 import type { FILTERS, Results, SearchHit } from '../../api/contract.ts';
 import type { z } from 'zod';
-import { distance, row, topK } from '../../knn/index.ts';
+import { distance, prepareGallery, row, searchPrepared, type Matrix, type PreparedGallery } from '../../knn/index.ts';
 import { words } from '../../model/tokenizer.ts';
 import { allCaptions, type CaptionRow } from '../../store/captions.ts';
-import { itemInfos } from '../../store/items.ts';
+import { itemIdsMatching, itemInfos } from '../../store/items.ts';
 import type { Db } from '../../store/lab.ts';
 import type { SearchContext } from './context.ts';
 import type { GalleryKind } from './gallery.ts';
@@ -32,16 +32,25 @@ export function filterMask(
   itemOf: (id: number) => number,
 ): Uint8Array | undefined {
   if (!filters.label && !filters.split && !filters.folder) return undefined;
-  const info = itemInfos(db, [...new Set(Array.from(ids, itemOf))]);
   const folder = filters.folder ? filters.folder.replace(/\/?$/, '/') : null;
-  return Uint8Array.from(ids, (id) => {
-    const it = info.get(itemOf(id));
-    if (!it) return 0;
-    if (filters.label && it.label !== filters.label) return 0;
-    if (filters.split && it.split !== filters.split) return 0;
-    if (folder && !it.path.startsWith(folder)) return 0;
-    return 1;
-  });
+  const pass = itemIdsMatching(db, { label: filters.label, split: filters.split, folder });
+  return Uint8Array.from(ids, (id) => (pass.has(itemOf(id)) ? 1 : 0));
+}
+
+/**
+ * Each gallery matrix prepared for cosine search once (checked finite, its row norms), not on every query: at 100k
+ * images those two passes over the matrix cost twice the search itself (test/bench/scale.bench.ts). A gallery the
+ * cache drops (invalidate) takes its preparation with it.
+ */
+const preparedGalleries = new WeakMap<Matrix, PreparedGallery>();
+
+function prepared(m: Matrix): PreparedGallery {
+  let p = preparedGalleries.get(m);
+  if (!p) {
+    p = prepareGallery(m, 'cosine');
+    preparedGalleries.set(m, p);
+  }
+  return p;
 }
 
 /**
@@ -69,7 +78,7 @@ export async function search(ctx: SearchContext, q: Query, options: SearchOption
   const text = 'text' in q ? q.text : null;
   const hybrid = text !== null && options.mode !== 'embedding';
   const depth = hybrid ? Math.max(options.k, FUSION_DEPTH) : options.k;
-  const result = topK(vector, g.m, Math.min(depth, g.m.rows), { metric: 'cosine', filter });
+  const result = searchPrepared(prepared(g.m), vector, Math.min(depth, g.m.rows), filter ?? null);
   const ranking = Array.from(result.indices)
     .filter((r) => r >= 0)
     .map((r) => g.emb.ids[r]);

@@ -25,8 +25,12 @@ export interface ScaleOptions {
   subset: number;
   seed?: number;
   source?: string;
+  /** Input side of the CNN trained for the embeddings (default 64, the CNN's default; 16–96). */
+  imageSize?: number;
   /** Repetitions of each timed API call (p50/p95). */
   repeats?: number;
+  /** Where the generated folder goes (default: a cached one under tmpdir, named by source, size and seed). */
+  outDir?: string;
   /** Working folder (the lab file and the export); default a fresh one under tmpdir. */
   workDir?: string;
   log?: (line: string) => void;
@@ -99,7 +103,7 @@ export async function runScaleBench(o: ScaleOptions): Promise<ScaleReport> {
   };
 
   const subset = Math.min(o.subset, o.items);
-  const gen = await generateLab({ count: o.items, seed: o.seed, source: o.source, subset });
+  const gen = await generateLab({ count: o.items, seed: o.seed, source: o.source, subset, outDir: o.outDir });
   row(
     'generate',
     gen.seconds > 0 ? `${fmt(o.items / gen.seconds, 0)} images/s` : 'cached',
@@ -151,12 +155,14 @@ export async function runScaleBench(o: ScaleOptions): Promise<ScaleReport> {
     );
 
     t = performance.now();
-    const tr = await waitJob((await call('startTraining', { backbone: 'scratch', epochs: 1, batch: 64 })).jobId);
+    const tr = await waitJob(
+      (await call('startTraining', { backbone: 'scratch', epochs: 1, batch: 64, imageSize: o.imageSize ?? 64 })).jobId,
+    );
     const modelId = (await call('models', {})).models.find((m) => m.status === 'done' && m.kind === 'trained')?.id;
     row(
       'training (CNN from scratch, 1 epoch)',
       `${fmt(ms(t) / 1000)} s`,
-      `train split of a/, d = 128, 64 px, with validation and embedding a/; model ${modelId ?? '?'} ${String(tr.result?.status ?? '')}`,
+      `train split of a/, d = 128, ${o.imageSize ?? 64} px input, with validation and embedding a/; model ${modelId ?? '?'} ${String(tr.result?.status ?? '')}`,
     );
 
     const b = await importFolder(join(gen.dir, 'b'));
@@ -172,7 +178,7 @@ export async function runScaleBench(o: ScaleOptions): Promise<ScaleReport> {
       row(
         'embedding',
         `${fmt(b.added / jobSeconds(e), 0)} images/s`,
-        `the trained CNN (d = 128) on the ${b.added} images of b/ and their captions, queued by the import`,
+        `the trained CNN (d = 128, ${o.imageSize ?? 64} px) on the ${b.added} images of b/ and their captions, queued by the import`,
       );
     } else row('embedding', 'not run', 'no embed job after the import');
 
