@@ -30,7 +30,7 @@ export function fullItemDetail(db: Db, id: number): ItemDetail {
  * holds the lab's job lock. A lock this process holds outside the job manager is the caller's own: the CLI takes
  * it (waiting for other jobs) before it calls.
  */
-function whileNoJobRuns<T>(ctx: ServiceContext, title: string, fn: () => T): T {
+export function whileNoJobRuns<T>(ctx: ServiceContext, title: string, fn: () => T): T {
   const running = ctx.jobs.list().find((j) => j.status === 'running');
   if (running) throw busy(title, `the job "${running.title}"`);
   const taken = tryLockLab(ctx.lab, { kind: 'remove', title });

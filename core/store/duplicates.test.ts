@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importFolder } from '../data/import/import-folder.ts';
 import { makeImage, tempDir, write } from '../../test/helpers/corpus.ts';
 import {
-  duplicateItemRows,
   hiddenCount,
   hiddenFiles,
   keptHashes,
+  liveDuplicateItems,
   markCounts,
   markPair,
   pairMarks,
@@ -63,7 +63,7 @@ describe('reviewDuplicates', () => {
   it('keeps by content and hides: items removed with a history row, files recorded, in one go', async () => {
     const { lab, root, id } = await importedLab();
     const [a, b, twin] = [id('a'), id('b'), id('twin')];
-    const hashA = duplicateItemRows(lab.db, [a]).get(a)!.hash;
+    const hashA = liveDuplicateItems(lab.db).get(a)!.hash;
     expect(reviewDuplicates(lab.db, [a], [twin, b])).toEqual({ kept: 1, hidden: 2 });
     expect(keptHashes(lab.db)).toEqual(new Set([hashA]));
     expect(id('twin')).toBe(0);

@@ -80,15 +80,10 @@ export class NotLiveItemError extends UserError {
 const ITEM_ROW = `SELECT i.id AS item, r.path AS root, i.path, m.id AS imageId, m.hash, m.width, m.height, m.bytes, m.format
   FROM items i JOIN roots r ON r.id = i.root_id JOIN images m ON m.id = i.image_id`;
 
-/** Live items (status ok) by id, with their content; ids that are not live items are left out. */
-export function duplicateItemRows(db: Db, ids: Iterable<number>): Map<number, DuplicateItemRow> {
-  const stmt = db.prepare(`${ITEM_ROW} WHERE i.id = ? AND i.status = 'ok'`);
-  const out = new Map<number, DuplicateItemRow>();
-  for (const id of ids) {
-    const r = stmt.get(id) as DuplicateItemRow | undefined;
-    if (r) out.set(id, r);
-  }
-  return out;
+/** Every live item (status ok) with its content, by id. */
+export function liveDuplicateItems(db: Db): Map<number, DuplicateItemRow> {
+  const rows = db.prepare(`${ITEM_ROW} WHERE i.status = 'ok' ORDER BY i.id`).all() as DuplicateItemRow[];
+  return new Map(rows.map((r) => [r.item, r]));
 }
 
 /**

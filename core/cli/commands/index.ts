@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as calibrateCommand } from './calibrate.ts';
 import { register as classifyCommand } from './classify.ts';
 import { register as compareCommand } from './compare.ts';
+import { register as duplicatesCommand } from './duplicates.ts';
 import { register as embedCommand } from './embed.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as exportCommand } from './export.ts';
@@ -16,6 +17,7 @@ import { register as modelsCommand } from './models.ts';
 import { register as searchCommand } from './search.ts';
 import { register as serveCommand } from './serve.ts';
 import { register as suggestCommand } from './suggest.ts';
+import { register as suspectsCommand } from './suspects.ts';
 import { register as trainCommand } from './train.ts';
 
 /**
@@ -39,6 +41,8 @@ export const commands: readonly ((program: Command) => void)[] = [
   suggestCommand,
   calibrateCommand,
   compareCommand,
+  suspectsCommand,
+  duplicatesCommand,
   exportCommand,
   indexCommand,
   serveCommand,
