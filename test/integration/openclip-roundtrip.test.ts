@@ -9,12 +9,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importFolder } from '../../core/data/import/import-folder.ts';
+import { TINY_CLIP, tinyClipExpected } from '../../core/model/onnx/testing/tiny-clip.ts';
 import { Lab } from '../../core/store/lab.ts';
 import { runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 
 const PYTHON = '/usr/bin/python3';
 const STANDIN = fileURLToPath(new URL('../../scripts/cluster-standin.py', import.meta.url));
+const OPENCLIP_TO_ONNX = fileURLToPath(new URL('../../scripts/openclip-to-onnx.py', import.meta.url));
+/** A stand-in open_clip package over the tiny model (open_clip itself is not installed here). */
+const FAKE_OPEN_CLIP = fileURLToPath(new URL('../helpers/fake-open-clip', import.meta.url));
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, PIL'], { stdio: 'ignore' }).status === 0;
 const SKIP = `skipped: ${PYTHON} cannot import torch and PIL (apt-get install python3-torch python3-pil, as .ci/run does)`;
 const IMAGES = 48;
@@ -109,6 +113,76 @@ describe('the OpenCLIP round trip', () => {
       const scores = found.results.map((r) => r.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
       expect(found.results.every((r) => r.path.startsWith('images/'))).toBe(true);
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasTorch)(
+    hasTorch ? 'openclip-to-onnx.py writes a folder that Nearlab adds and whose search scores match torch' : SKIP,
+    async () => {
+      const work = tempDir('nearlab-openclip-to-onnx-');
+      const photos = join(work, 'photos');
+      mkdirSync(photos);
+      const files = tinyClipExpected().images.map((e) => e.file);
+      for (const f of files) copyFileSync(join(TINY_CLIP, f), join(photos, f.split('/')[1]));
+      const labPath = join(work, 'lab.nearlab');
+      const lab = Lab.open(labPath);
+      await importFolder(lab, photos);
+      lab.close();
+
+      const env = { ...process.env, PYTHONPATH: FAKE_OPEN_CLIP };
+      const model = join(work, 'from-open-clip');
+      const exported = spawnSync(PYTHON, [OPENCLIP_TO_ONNX, '--model', 'tiny', '--pretrained', 'x', '--out', model], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(exported.stderr).not.toMatch(/Traceback/);
+      expect(exported.status).toBe(0);
+
+      // torch's cosine similarities of the query to the two images, with the fake open_clip model itself.
+      const query = 'a photo of a red disc';
+      const script = `
+import json, sys, torch, numpy as np
+from PIL import Image
+import open_clip, tiny_clip
+m, _, _ = open_clip.create_model_and_transforms("tiny")
+ids = open_clip.get_tokenizer("tiny")([sys.argv[1]])
+with torch.no_grad():
+    t = torch.nn.functional.normalize(m.encode_text(ids), dim=-1)
+    out = {}
+    for f in sys.argv[2:]:
+        x = tiny_clip.pixel_values(np.asarray(Image.open(f).convert("RGB")))[None]
+        out[f.split("/")[-1]] = (torch.nn.functional.normalize(m.encode_image(x), dim=-1) @ t.t()).item()
+print(json.dumps(out))`;
+      const want = JSON.parse(
+        execFileSync(PYTHON, ['-c', script, query, ...files.map((f) => join(photos, f.split('/')[1]))], {
+          encoding: 'utf8',
+          env: { ...env, PYTHONPATH: `${FAKE_OPEN_CLIP}:${join(STANDIN, '..')}` },
+        }),
+      ) as Record<string, number>;
+
+      const added = await runCliJson<{ model: { modelId: number; dim: number } }>([
+        'model',
+        'add',
+        model,
+        '--lab',
+        labPath,
+      ]);
+      expect(added.model.dim).toBe(16);
+      const found = await runCliJson<{ results: { path: string; score: number }[] }>([
+        'search',
+        '--lab',
+        labPath,
+        '--model',
+        String(added.model.modelId),
+        '--text',
+        query,
+        '-k',
+        '2',
+        '--embedding-only',
+      ]);
+      expect(found.results).toHaveLength(2);
+      for (const r of found.results) expect(r.score).toBeCloseTo(want[r.path], 4);
     },
     120_000,
   );
