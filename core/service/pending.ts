@@ -8,9 +8,4 @@ import { ApiError } from '../api/rpc.ts';
 const notYet = (): Promise<never> => Promise.reject(new ApiError('bad-request', 'this method is not built yet'));
 
 export const pendingHandlers = {
-  duplicates: notYet,
-  markPair: notYet,
-  reviewDuplicates: notYet,
-  hiddenFiles: notYet,
-  unhideFiles: notYet,
 } satisfies Partial<ApiHandlers>;

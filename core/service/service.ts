@@ -4,6 +4,7 @@ import { itemThumbnail, labeledItemSample } from '../store/items.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
+import { duplicateHandlers } from './curation/duplicates.ts';
 import { calibrateHandlers } from './curation/calibrate.ts';
 import { compareHandlers } from './curation/compare.ts';
 import { suspectHandlers } from './curation/suspects.ts';
@@ -73,6 +74,7 @@ export class NearlabService {
       ...calibrateHandlers(ctx),
       ...compareHandlers(ctx),
       ...suspectHandlers(ctx),
+      ...duplicateHandlers(ctx),
     };
   }
 
