@@ -63,6 +63,32 @@ describe('SuspectsPanel', () => {
     expect(within(rowOf('images/item-1.png')).queryByRole('button', { name: 'Undo relabel' })).toBeNull();
   });
 
+  it('shows the new label at once, while the list is still being asked for again', async () => {
+    const items = makeItems(6);
+    const handlers = suspectHandlers(items, { 1: 'Food', 2: 'Animals' });
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const { core } = labCore(6, {
+      ...handlers,
+      suspects: async (p) => {
+        if (core.paramsOf('suspects').length > 1) await gate;
+        return handlers.suspects!(p);
+      },
+    });
+    render(SuspectsPanel, { context: fakeApp(core).context, props: { modelId: null, debounceMs: 0 } });
+    await waitFor(() => expect(rowNames()).toHaveLength(2));
+    await fireEvent.click(within(rowOf('images/item-1.png')).getByRole('button', { name: 'Relabel as Food' }));
+    await waitFor(() => expect(core.paramsOf('suspects')).toHaveLength(2));
+    const row = rowOf('images/item-1.png');
+    expect(within(row).getByTestId('suspect-label').textContent).toBe('Food');
+    expect(within(row).getByRole('status').textContent).toBe('Relabeled Animals → Food');
+    // p and the score were the old label's: not shown until measured again.
+    expect(row.textContent).not.toContain('score');
+    open();
+    await waitFor(() => expect(screen.getByTestId('suspects-summary').textContent).toContain('1 suspect among'));
+    expect(within(rowOf('images/item-1.png')).getByTestId('suspect-label').textContent).toBe('Food');
+  });
+
   it('relabels to any class of the lab from the select', async () => {
     const core = show();
     await waitFor(() => expect(rowNames()).toHaveLength(2));
