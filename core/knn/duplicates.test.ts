@@ -113,11 +113,11 @@ describe('fitThreshold', () => {
 });
 
 describe('defaultThreshold', () => {
-  it('is median − 3 robust deviations of the log 1-NN distances', () => {
+  it('is median − 1.5 robust deviations of the log 1-NN distances', () => {
     // logs: ln 0.1 ± ln 2 spread symmetrically: median ln 0.1, MAD ln 2.
     const d = [0.05, 0.1, 0.2, 0.05, 0.1, 0.2, 0.1];
     // |log − median| sorted: 0 0 0 ln2 ln2 ln2 ln2 → MAD ln 2.
-    expect(defaultThreshold(d)).toBeCloseTo(Math.exp(Math.log(0.1) - 3 * 1.4826 * Math.log(2)), 12);
+    expect(defaultThreshold(d)).toBeCloseTo(Math.exp(Math.log(0.1) - 1.5 * 1.4826 * Math.log(2)), 12);
     expect(defaultThreshold(d, 0)).toBeCloseTo(0.1, 12);
   });
 
