@@ -45,6 +45,17 @@ describe('AnnIndex (usearch HNSW)', () => {
     });
   }
 
+  it('searches with every core after a build on one thread (usearch keeps contexts for the build threads only)', () => {
+    const one = AnnIndex.build(gallery, { metric: 'cosine', threads: 1 });
+    const both = AnnIndex.build(gallery, { metric: 'cosine' });
+    const a = one.search(queries, 5);
+    const b = both.search(queries, 5, 2);
+    expect(a.indices.length).toBe(queries.rows * 5);
+    expect(measureRecall(one, gallery, { k: 5, sample: queries }).recall).toBeGreaterThan(0.9);
+    expect(measureRecall(both, gallery, { k: 5, sample: queries }).recall).toBeGreaterThan(0.9);
+    expect(b.indices.every((i) => i >= 0)).toBe(true);
+  });
+
   it('measures recall on a seeded sample of gallery rows', () => {
     const index = AnnIndex.build(gallery, { metric: 'euclidean' });
     const a = measureRecall(index, gallery, { k: 10, sample: 50, seed: 3 });

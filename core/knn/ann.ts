@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { BatchMatches, Index, MetricKind, ScalarKind, type Matches } from 'usearch';
 import { AnnIndexError, KnnArgumentError } from './errors.ts';
 import { asQueryMatrix, assertFinite, type Matrix } from './matrix.ts';
@@ -56,18 +57,25 @@ export class AnnIndex {
   private constructor(
     private readonly index: Index,
     private readonly meta: AnnMeta,
+    /**
+     * Threads usearch keeps search contexts for: those of the build (it reserves one per build thread), or every
+     * core for a loaded index. Searching with more fails ("Reserve capacity ahead of searches").
+     */
+    private readonly contexts: number = availableParallelism(),
   ) {}
 
   static build(gallery: Matrix, options: AnnOptions = {}): AnnIndex {
     assertFinite(gallery, 'gallery');
     const meta = makeMeta(gallery.dim, gallery.rows, options);
     const index = newIndex(meta);
+    // Both cores by default: usearch's add() inserts in parallel, one thread per core.
+    const threads = options.threads || availableParallelism();
     if (gallery.rows > 0) {
       const keys = new BigUint64Array(gallery.rows);
       for (let i = 0; i < gallery.rows; i++) keys[i] = BigInt(i);
-      index.add(keys, gallery.data, options.threads ?? 0);
+      index.add(keys, gallery.data, threads);
     }
-    return new AnnIndex(index, meta);
+    return new AnnIndex(index, meta, threads);
   }
 
   /** Loads an index written by save(); expansionSearch/threads may be changed at load time. */
@@ -138,7 +146,8 @@ export class AnnIndex {
     const kk = Math.min(k, this.meta.rows);
     const out = emptyResult(q.rows, kk);
     if (kk === 0 || q.rows === 0) return out;
-    const res = this.index.search(q.data, kk, threads) as Matches | BatchMatches;
+    const t = threads === 0 ? this.contexts : Math.min(threads, this.contexts);
+    const res = this.index.search(q.data, kk, t) as Matches | BatchMatches;
     const sqrt = this.meta.metric === 'euclidean';
     for (let i = 0; i < q.rows; i++) {
       const m = res instanceof BatchMatches ? res.get(i) : res;
