@@ -275,16 +275,8 @@ export class FolderWatches {
     const o = parsed.success ? parsed.data : {};
     const table = (file: string | null | undefined, kind: string) =>
       file && !DEFAULT_TABLE_EXTENSIONS.some((ext) => file === join(root, `${kind}.${ext}`)) ? file : undefined;
-    return {
-      captionFromFilename: o.captionFromFilename,
-      labelFromFolder: o.labelFromFolder,
-      labelType: o.labelType,
-      split: o.split,
-      holdout: o.holdout,
-      maxPixels: o.maxPixels,
-      captionsFile: table(o.captionsFile, 'captions'),
-      labelsFile: table(o.labelsFile, 'labels'),
-    };
+    // RECORDED keeps only the options an import takes again (not the folder, nor what the import added to them).
+    return { ...o, captionsFile: table(o.captionsFile, 'captions'), labelsFile: table(o.labelsFile, 'labels') };
   }
 }
 

@@ -99,8 +99,11 @@ describe('watching a folder (service)', () => {
     write(folder, 'broken.png', readFileSync(sample(SAMPLE[0])).subarray(0, 120));
     await vi.waitFor(() => expect(itemsOf(service.lab)['broken.png']?.status).toBe('error'), UNTIL);
     await service.watches.idle();
-    const problems = await dispatch(service.api, 'importProblems', {});
-    expect(problems.ok && problems.result.problems).toEqual([
+    const problems = (await dispatch(service.api, 'importProblems', {})) as {
+      ok: true;
+      result: Results['importProblems'];
+    };
+    expect(problems.result.problems).toEqual([
       expect.objectContaining({ root: folder, path: 'broken.png', severity: 'error' }),
     ]);
     const watched = (await dispatch(service.api, 'watchedFolders', {})) as {
