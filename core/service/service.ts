@@ -4,9 +4,9 @@ import { itemThumbnail, labeledItemSample } from '../store/items.ts';
 import { readEmbeddings } from '../store/embeddings.ts';
 import { latestModelId } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
-import { duplicateHandlers } from './curation/duplicates.ts';
 import { calibrateHandlers } from './curation/calibrate.ts';
 import { compareHandlers } from './curation/compare.ts';
+import { duplicateHandlers } from './curation/duplicates.ts';
 import { suspectHandlers } from './curation/suspects.ts';
 import { suggestHandlers } from './curation/suggest.ts';
 import { embeddingHandlers } from './embedding.ts';
@@ -15,7 +15,6 @@ import { itemEditHandlers } from './item-edits.ts';
 import { JobManager } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
 import { originalFile } from './media.ts';
-import { pendingHandlers } from './pending.ts';
 import { neighbourHandlers } from './neighbours.ts';
 import { onnxModelHandlers } from './onnx-models.ts';
 import { createSearchContext, type SearchContextOptions } from './search/context.ts';
@@ -56,11 +55,13 @@ export class NearlabService {
       search: createSearchContext(lab, options),
       emit: (e) => this.emit(e),
     };
-    const afterImport = { featuresAfterImport: options.featuresAfterImport, embedAfterImport: options.embedAfterImport };
+    const afterImport = {
+      featuresAfterImport: options.featuresAfterImport,
+      embedAfterImport: options.embedAfterImport,
+    };
     this.watches = new FolderWatches(ctx, afterImport);
     this.theory = new TheoryService(lab, (limit) => latestImageEmbeddings(lab, limit), options.theoryWorkers);
     this.api = {
-      ...pendingHandlers,
       ...libraryHandlers(ctx, afterImport),
       ...itemEditHandlers(ctx),
       ...trainingHandlers(ctx),
@@ -70,11 +71,11 @@ export class NearlabService {
       ...neighbourHandlers(ctx),
       ...this.theory.handlers,
       ...watchHandlers(this.watches),
+      ...duplicateHandlers(ctx),
       ...suggestHandlers(ctx),
       ...calibrateHandlers(ctx),
       ...compareHandlers(ctx),
       ...suspectHandlers(ctx),
-      ...duplicateHandlers(ctx),
     };
   }
 
