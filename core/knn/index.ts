@@ -27,7 +27,7 @@ export { KnnRegressor } from './regressor.ts';
 export type { KCurve, KCurvePoint, KCurveOptions } from './kcurve.ts';
 export { looKCurve, looKCurveFromNeighbours, looAccuracy } from './kcurve.ts';
 export type { LooVote } from './suspects.ts';
-export { looNeighbours, looVotes, ownLabelDistances, rankSuspects, agreementOf, checkLooK } from './suspects.ts';
+export { looNeighbours, looVotes, rankSuspects, agreementOf, checkLooK } from './suspects.ts';
 export type { KdeView, KdeClass } from './kde.ts';
 export { kdeAt, kdeFromNeighbours } from './kde.ts';
 export { logBallVolume } from './balls.ts';
