@@ -43,14 +43,12 @@ test('classifies a picked image zero-shot and by KNN; accuracy vs K and the conf
 
   await expect(page.getByTestId('best-k')).toHaveText(/^\d+$/, { timeout: 60_000 });
   await expect(page.getByRole('figure', { name: 'Validation accuracy of KNN by K' }).locator('canvas')).toBeVisible();
-  await expect(
-    page.getByRole('table').filter({ hasText: /KNN predictions \(K = 9, euclidean\) on the test split/ }),
-  ).toBeVisible({
-    timeout: 60_000,
-  });
+  // The confusion matrix is a grid of clickable cells.
+  const matrix = page.getByRole('grid', { name: /KNN predictions \(K = 9, euclidean\) on the test split/ });
+  await expect(matrix).toBeVisible({ timeout: 60_000 });
   await snap(page, testInfo, 'classify');
   await page.getByRole('heading', { name: 'How well does KNN classify?' }).scrollIntoViewIfNeeded();
-  await page.getByRole('table').filter({ hasText: 'KNN predictions' }).scrollIntoViewIfNeeded();
+  await matrix.scrollIntoViewIfNeeded();
   await snap(page, testInfo, 'classify-evaluation');
   expect(problems).toEqual([]);
 });
