@@ -12,6 +12,17 @@ export class CliError extends UserError {
   }
 }
 
+/** The help of every command's --lab option. */
+export const LAB_HELP = 'lab file (default: $NEARLAB_LAB or the lab in your data folder)';
+
+/** An item id as typed on the command line. */
+export function itemIdArg(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new CliError(`an item id is a whole number above 0, not ${JSON.stringify(text)}`);
+  return id;
+}
+
 /** Options every command takes. */
 export const commonOptions = z.object({
   lab: z.string().min(1).optional(),

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { params, type Results } from '../../api/contract.ts';
 import { cancellableBySigint } from '../interrupt.ts';
-import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { withService, type ApiCaller } from '../with-lab.ts';
 
-const LAB_HELP = 'lab file (default: $NEARLAB_LAB or the lab in your data folder)';
 const KEPT = 'files on disk are never touched';
 
 const id = z.coerce

@@ -4,7 +4,7 @@ import type { EmbedModelOptions, EmbedModelResult } from '../../model/embed-incr
 import type { Lab } from '../../store/lab.ts';
 import { ModelNotFoundError, resolveModelId } from '../../store/models.ts';
 import { cancellableBySigint } from '../interrupt.ts';
-import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { withLab } from '../with-lab.ts';
 
@@ -52,7 +52,7 @@ export function register(program: Command): void {
     .description(
       'embed the images and captions a model (default: the newest) has not embedded yet, and store the vectors',
     )
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option('--model <id>', 'model id (see `nearlab models`)')
     .option('--all', 'embed every image and caption again, not only new and changed ones')
     .option('--json', 'print one JSON object')

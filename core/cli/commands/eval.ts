@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { params, SPLIT } from '../../api/contract.ts';
-import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { withService } from '../with-lab.ts';
 
 const evalOptions = commonOptions.extend({
@@ -17,7 +17,7 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('retrieval (and, with labels, zero-shot and k-NN) accuracy of a model on a split')
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option('--model <id>', 'model id (default: the newest finished model)')
     .option('--split <split>', 'train, val or test (default test)')
     .option('--k <k>', 'neighbours for k-NN accuracy (default 5)')

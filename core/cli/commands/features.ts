@@ -6,7 +6,7 @@ import { onnxBackboneModel } from '../../model/backbones/lab-backbones.ts';
 import type { ExtractResult } from '../../model/features/extract.ts';
 import type { Lab } from '../../store/lab.ts';
 import { cancellableBySigint } from '../interrupt.ts';
-import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { withLab } from '../with-lab.ts';
 
@@ -42,7 +42,7 @@ export function register(program: Command): void {
   program
     .command('features')
     .description("compute a frozen image backbone's features of the images that have none yet (import does it too)")
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option(
       '--backbone <name>',
       `${backboneNames().join(', ')}, or onnx:<id> for your CLIP model <id> (default ${DEFAULT_BACKBONE})`,

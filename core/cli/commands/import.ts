@@ -13,7 +13,7 @@ import { createProgressBar } from '../progress-bar.ts';
 import { embedLine } from './embed.ts';
 import { featuresLine, runFeatures } from './features.ts';
 import { featuresAfterImport, IMPORT_BACKBONE } from '../../model/features/after-import.ts';
-import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { cancellableBySigint } from '../interrupt.ts';
 import { withLab } from '../with-lab.ts';
 
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .command('import')
     .description('import a folder of images with captions and labels into the lab (re-import is incremental)')
     .argument('<folder>', 'folder of images (searched recursively)')
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option('--captions <file>', 'captions table (.csv/.tsv/.jsonl: file, caption; default captions.* in the folder)')
     .option('--labels <file>', 'labels table (.csv/.tsv/.jsonl: file, label; default labels.* in the folder)')
     .option('--caption-from-filename', 'caption images that have none with the words of their file name')

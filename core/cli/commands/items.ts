@@ -3,19 +3,10 @@ import { z } from 'zod';
 import type { ItemDetail, ItemEdit } from '../../api/contract.ts';
 import { SPLIT } from '../../api/contract.ts';
 import { cancellableBySigint } from '../interrupt.ts';
-import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, itemIdArg, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { withService } from '../with-lab.ts';
 
-const LAB_HELP = 'lab file (default: $NEARLAB_LAB or the lab in your data folder)';
 const KEPT = 'their files are kept on disk';
-
-/** An item id as typed. */
-function itemId(text: string): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id <= 0)
-    throw new CliError(`an item id is a whole number above 0, not ${JSON.stringify(text)}`);
-  return id;
-}
 
 const removeOptions = commonOptions.extend({ folder: z.string().min(1).optional() });
 
@@ -60,7 +51,7 @@ function registerRemove(items: Command): void {
         throw new CliError(
           'give item ids or --folder PATH (not both): nearlab items remove 12 40, or nearlab items remove --folder /photos',
         );
-      const ids = rawIds.map(itemId);
+      const ids = rawIds.map(itemIdArg);
       const title = o.folder
         ? `the removal of the folder ${o.folder}`
         : `the removal of ${ids.length === 1 ? `item ${ids[0]}` : `${ids.length} items`}`;
@@ -111,7 +102,7 @@ function registerEdit(items: Command): void {
     .option('--lab <file>', LAB_HELP)
     .option('--json', 'print one JSON object')
     .action(async (rawId: string, raw: unknown) => {
-      const id = itemId(rawId);
+      const id = itemIdArg(rawId);
       const o = parseOptions(editOptions, raw);
       if (o.label !== undefined && o.value !== undefined) throw new CliError('give --label or --value, not both');
       if (o.caption && !o.captions) throw new CliError('give --caption or --no-captions, not both');
@@ -143,7 +134,7 @@ function registerHistory(items: Command): void {
     .option('--lab <file>', LAB_HELP)
     .option('--json', 'print one JSON object')
     .action(async (rawId: string, raw: unknown) => {
-      const id = itemId(rawId);
+      const id = itemIdArg(rawId);
       const o = parseOptions(commonOptions, raw);
       await withService(o.lab, async (call, service) => {
         const { entries } = await call('itemHistory', { id });
@@ -162,7 +153,7 @@ function registerUndo(items: Command): void {
     .option('--lab <file>', LAB_HELP)
     .option('--json', 'print one JSON object')
     .action(async (rawId: string, raw: unknown) => {
-      const id = itemId(rawId);
+      const id = itemIdArg(rawId);
       const o = parseOptions(commonOptions, raw);
       await withService(o.lab, async (call, service) => {
         const r = await call('undoItemEdit', { id });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { cancellableBySigint } from '../interrupt.ts';
-import { commonOptions, parseOptions, printJson } from '../options.ts';
+import { commonOptions, LAB_HELP, parseOptions, printJson } from '../options.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { withLab } from '../with-lab.ts';
 import { embedLine } from './embed.ts';
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     )
     .option('--name <name>', "the model's name in the lab (default: the folder's name)")
     .option('--no-embed', 'do not embed the lab with it now (`nearlab embed --model ID` does it later)')
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option('--json', 'print one JSON object')
     .action(async (folder: string, raw: unknown) => {
       const o = parseOptions(addOptions, raw);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ModelSummary } from '../../api/contract.ts';
 import { z } from 'zod';
-import { commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { withService } from '../with-lab.ts';
 
 const pct = (x: number | null | undefined) =>
@@ -25,7 +25,7 @@ export function register(program: Command): void {
   program
     .command('models')
     .description('list the trained models of the lab with their validation metrics')
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option('--remove <id>', 'delete model <id> (one not training) with its history and embeddings')
     .option('--json', 'print one JSON object')
     .action(async (raw: unknown) => {

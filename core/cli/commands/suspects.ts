@@ -2,10 +2,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { params, SPLIT } from '../../api/contract.ts';
 import type { Results } from '../../api/contract.ts';
-import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { commonOptions, itemIdArg, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { withService } from '../with-lab.ts';
-
-const LAB_HELP = 'lab file (default: $NEARLAB_LAB or the lab in your data folder)';
 
 const listOptions = commonOptions.extend({
   model: numberArg('--model').pipe(z.number().int().positive()).optional(),
@@ -14,14 +12,6 @@ const listOptions = commonOptions.extend({
   split: SPLIT.optional(),
   includeConfirmed: z.boolean().default(false),
 });
-
-/** An item id as typed. */
-function itemId(text: string): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id <= 0)
-    throw new CliError(`an item id is a whole number above 0, not ${JSON.stringify(text)}`);
-  return id;
-}
 
 /** The list as `--json` prints it: the API's answer, items named `item` as in `nearlab search`. */
 export function suspectsJson(r: Results['suspects']): object {
@@ -73,7 +63,7 @@ function registerConfirm(suspects: Command, name: 'confirm' | 'unconfirm'): void
     .action(async (rawIds: string[], _raw: unknown, cmd: Command) => {
       // --lab and --json may come before the subcommand too (`nearlab suspects --lab x confirm 12`).
       const o = parseOptions(commonOptions, cmd.optsWithGlobals());
-      const ids = rawIds.map(itemId);
+      const ids = rawIds.map(itemIdArg);
       await withService(o.lab, async (call, service) => {
         const r = await call('confirmLabels', { ids, confirmed });
         if (o.json) return printJson({ lab: service.lab.path, ...r });

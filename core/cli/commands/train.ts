@@ -19,7 +19,7 @@ import type { Lab } from '../../store/lab.ts';
 import { resumableModels } from '../../store/models.ts';
 import { UserError } from '../../util/user-error.ts';
 import { createProgressBar } from '../progress-bar.ts';
-import { CliError, commonOptions, numberArg, parseOptions, printJson } from '../options.ts';
+import { CliError, commonOptions, LAB_HELP, numberArg, parseOptions, printJson } from '../options.ts';
 import { cancellableBySigint } from '../interrupt.ts';
 import { withLab } from '../with-lab.ts';
 
@@ -179,7 +179,7 @@ export function register(program: Command): void {
   program
     .command('train')
     .description('train an image–text dual encoder on the lab (train split; val metrics every epoch)')
-    .option('--lab <file>', 'lab file (default: $NEARLAB_LAB or the lab in your data folder)')
+    .option('--lab <file>', LAB_HELP)
     .option('--loss <loss>', 'npair (default, CLIP-style InfoNCE), triplet or contrastive')
     .option('--mining <mining>', 'triplet negatives: semihard (default), hardest or all')
     .option('--margin <m>', 'margin on squared distances (triplet 0.2, contrastive 1)')
