@@ -47,18 +47,12 @@ export function labBackbones(db: Db): BackboneInfo[] {
 /** backboneInfo that also knows the lab's CLIPs; an unknown name lists every backbone the lab has. */
 export function labBackboneLookup(db: Db): (name: string) => BackboneInfo {
   return (name) => {
-    if (onnxBackboneModel(name) === null) {
-      try {
-        return backboneInfo(name);
-      } catch (e) {
-        if (!(e instanceof UnknownBackboneError)) throw e;
-      }
-    }
-    const found = onnxBackbones(db).find((b) => b.name === name);
+    const all = labBackbones(db);
+    const found = all.find((b) => b.name === name);
     if (!found)
       throw new UnknownBackboneError(
         name,
-        labBackbones(db).map((b) => b.name),
+        all.map((b) => b.name),
       );
     return found;
   };
