@@ -119,6 +119,31 @@ describe('calibrate', () => {
     expect(r.relevant).toBeGreaterThan(0);
   });
 
+  it('a zero-shot answer scores each label in calibrate’s units: the items over a label’s threshold are those calibrate counted', async () => {
+    const val = items().filter((i) => i.split === 'val' && i.label !== null);
+    const labels = [...new Set(val.map((i) => i.label!))].sort();
+    const fit = await call('calibrate', { query: { label: 'Flags' }, precision: 0.05, split: 'val' });
+    expect(fit.threshold).not.toBeNull();
+    let kept = 0;
+    let hits = 0;
+    for (const it of val) {
+      const r = await call('classify', { image: { itemId: it.id }, method: { kind: 'zero-shot', labels } });
+      expect(Object.keys(r.scores ?? {}).sort()).toEqual(labels);
+      const scores = r.scores!;
+      // The best-scoring label is the predicted one (softmax is monotone in the score).
+      const best = labels.reduce((a, b) => (scores[b] > scores[a] ? b : a));
+      expect(r.probabilities[best]).toBeCloseTo(Math.max(...Object.values(r.probabilities)), 12);
+      for (const l of labels) expect(Math.abs(scores[l])).toBeLessThanOrEqual(1 + 1e-6);
+      if (scores.Flags >= fit.threshold! - 1e-6) {
+        kept++;
+        if (it.label === 'Flags') hits++;
+      }
+    }
+    expect(kept).toBeGreaterThan(0);
+    expect(hits / kept).toBeCloseTo(fit.precision!, 6);
+    expect(hits / fit.relevant).toBeCloseTo(fit.recall!, 6);
+  });
+
   it('refuses a label the lab does not have, and a model without embeddings, with one clear message', async () => {
     const bad = await dispatch(service.api, 'calibrate', { query: { label: 'Dinosaurs' } });
     expect(bad).toMatchObject({ ok: false, error: { kind: 'bad-request' } });

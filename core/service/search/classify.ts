@@ -104,5 +104,7 @@ export async function classifyZeroShot(
     probabilities: r.probabilities,
     trueLabel: trueLabelOf(ctx, image),
     neighbours: [],
+    // cos(image, label prompts): the logit without the model's scale, the score calibrate's thresholds apply to.
+    scores: Object.fromEntries(classes.labels.map((l, c) => [l, r.logits[c] / scale])),
   };
 }

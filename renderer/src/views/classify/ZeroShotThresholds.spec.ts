@@ -47,6 +47,25 @@ describe('ZeroShotThresholds', () => {
     ]);
   });
 
+  it('a score equal to the threshold passes (score ≥ threshold), a label the core gave no score shows none', async () => {
+    const { core } = labCore(4, { calibrate });
+    render(ZeroShotThresholds, {
+      context: fakeApp(core).context,
+      props: {
+        labels: ['Flags', 'Animals', 'Objects'],
+        scores: { Flags: 0.3, Animals: 0.2999 },
+        customTemplates: false,
+      },
+    });
+    await screen.findByRole('table', { name: 'Calibrated thresholds' });
+    expect(cells()).toEqual([
+      ['Flags', '0.300', '0.300', '✓ passes'],
+      ['Animals', '0.300', '0.300', '✗ below'],
+      ['Objects', '0.300', '—', '—'],
+    ]);
+    expect(screen.getAllByTestId('passes').map((c) => c.textContent?.trim())).toEqual(['✓ passes', '✗ below', '—']);
+  });
+
   it("shows only the thresholds without the image's scores, or with the user's own templates", async () => {
     const { core } = labCore(4, { calibrate });
     const { rerender } = render(ZeroShotThresholds, {
