@@ -32,6 +32,28 @@ function readBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer | nul
   });
 }
 
+/** How much of a refused body is still read and dropped, and for how long, before the connection is cut. */
+export const LINGER_BYTES = 64 * 1024 * 1024;
+export const LINGER_MS = 10_000;
+
+/**
+ * Reads and drops the rest of a refused request body so the client, still sending, reads the answer instead of
+ * a reset connection (a socket closed under a writing client loses the answer); a body still coming after
+ * LINGER_BYTES more bytes or LINGER_MS is cut off.
+ */
+export function discardRest(req: IncomingMessage): void {
+  let dropped = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) cut();
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
 /**
  * An API request's JSON body (an empty body is `{}`), refused with 413 when it is larger than MAX_BODY_BYTES (by
  * its Content-Length before anything is read, or as it arrives) and with 400 when it nests deeper than

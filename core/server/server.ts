@@ -7,7 +7,7 @@ import { dispatch } from '../api/rpc.ts';
 import { openOriginalFile } from '../service/media.ts';
 import type { NearlabService } from '../service/service.ts';
 import { TOKEN_COOKIE, checkRequest, newToken } from './auth.ts';
-import { readJsonBody } from './body.ts';
+import { discardRest, readJsonBody } from './body.ts';
 import { sendFile } from './send-file.ts';
 import { contentType } from '../util/content-type.ts';
 import { openRegularFile } from '../util/regular-file.ts';
@@ -106,8 +106,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method !== 'POST') return send(res, 405, 'use POST');
       const body = await readJsonBody(req);
       if (!body.ok) {
-        // The rest of a body too large is not read: the connection closes after the answer.
-        if (body.status === 413) res.setHeader('connection', 'close');
+        // A client still sending a body too large reads the answer while the rest is dropped (not a reset).
+        if (body.status === 413) discardRest(req);
         return send(
           res,
           body.status,
