@@ -54,7 +54,7 @@ describe('nearestDistances', () => {
 });
 
 describe('selectToLabel', () => {
-  it("'margin': smallest margin first, equal margins farther from the labeled rows first", () => {
+  it("'margin': smallest margin first, equal margins nearer the labeled rows first", () => {
     const picks = selectToLabel({
       candidates: at(10, 170, 90, 45),
       labeled: at(0),
@@ -62,7 +62,8 @@ describe('selectToLabel', () => {
       n: 4,
       margins: [0, 0, 0.5, 0.2],
     });
-    expect(picks.map((p) => p.index)).toEqual([1, 0, 3, 2]);
+    // 10° and 170° tie at margin 0: 10° is nearer the labeled 0°.
+    expect(picks.map((p) => p.index)).toEqual([0, 1, 3, 2]);
     expect(picks.map((p) => p.score)).toEqual([1, 1, 0.8, 0.5]);
     expect(picks.every((p) => p.reason === 'margin')).toBe(true);
   });

@@ -94,7 +94,9 @@ export interface SelectOptions {
 
 /**
  * The candidates worth labeling next, best first, without repeats. 'margin': smallest margin first (equal margins:
- * the one farther from the labeled rows first, then the lower row). 'diverse': farthest-point sampling — each pick
+ * the one nearer the labeled rows first, then the lower row — far from every label a K-vote is split because its
+ * neighbours are far, not because the item sits between classes, and such outliers teach the vote little; the
+ * suggest bench measured farther-first below random picks). 'diverse': farthest-point sampling — each pick
  * is the candidate farthest (cosine) from every labeled row and every earlier pick (with no labeled rows, the first
  * pick is the candidate farthest from the candidates' mean direction). 'mixed': margin, diverse, margin, … where a
  * diverse pick keeps away from the margin picks too.
@@ -123,10 +125,10 @@ export function selectToLabel(o: SelectOptions): ActivePick[] {
   return picks;
 }
 
-/** Candidate rows by margin ascending; ties: farther from the labeled rows first, then by row. */
+/** Candidate rows by margin ascending; ties: nearer the labeled rows first, then by row. */
 function marginOrder(margins: ArrayLike<number>, distance: Float64Array): number[] {
   return Array.from({ length: margins.length }, (_, i) => i).sort(
-    (a, b) => margins[a] - margins[b] || distance[b] - distance[a] || a - b,
+    (a, b) => margins[a] - margins[b] || distance[a] - distance[b] || a - b,
   );
 }
 
