@@ -80,6 +80,21 @@ describe('AnnIndex (usearch HNSW)', () => {
     expect(() => AnnIndex.load(join(dir, 'orphan.usearch'))).toThrow(/no metadata file/);
   });
 
+  it('stores vectors as f16 or i8 on request, keeping recall, with smaller files that load back the same', () => {
+    const f32 = AnnIndex.build(gallery, { metric: 'cosine' });
+    f32.save(join(dir, 'f32.usearch'));
+    for (const quantization of ['f16', 'i8'] as const) {
+      const index = AnnIndex.build(gallery, { metric: 'cosine', quantization });
+      expect(measureRecall(index, gallery, { k: 10, sample: queries }).recall).toBeGreaterThan(0.9);
+      const path = join(dir, `${quantization}.usearch`);
+      index.save(path);
+      expect(AnnIndex.fileSize(path)).toBeLessThan(AnnIndex.fileSize(join(dir, 'f32.usearch')));
+      const loaded = AnnIndex.load(path);
+      expect(Array.from(loaded.search(queries, 5).indices)).toEqual(Array.from(index.search(queries, 5).indices));
+    }
+    expect(() => AnnIndex.build(gallery, { quantization: 'b1' as 'i8' })).toThrow(/f32, f16 or i8/);
+  });
+
   it('handles a single query vector, k above the size, and a dimension mismatch', () => {
     const small = clustered(20, 4);
     const index = AnnIndex.build(small, { metric: 'euclidean' });

@@ -1,10 +1,10 @@
 /**
  * HNSW build time at size, side by side in one run: `npx tsx test/bench/scale-hnsw.bench.ts [--rows 200000]
- * [--configs 1:128,2:128,2:64]` (threads:expansion_add). Embedding-like 128-d unit vectors (as bench:knn: around
+ * [--configs 1:128,2:128,2:64:i8]` (threads:expansion_add[:connectivity][:quantization], e.g. 2:64:16:i8). Embedding-like 128-d unit vectors (as bench:knn: around
  * 1,000 cluster centres), cosine; recall@10 at ef_search 128 against exact search for 300 other such vectors.
  */
 import { parseArgs } from 'node:util';
-import { AnnIndex, measureRecall } from '../../core/knn/ann.ts';
+import { AnnIndex, measureRecall, type AnnQuantization } from '../../core/knn/ann.ts';
 import type { Matrix } from '../../core/knn/matrix.ts';
 import { createRng } from '../../core/util/random.ts';
 
@@ -39,13 +39,17 @@ function embeddingLike(n: number, seed: number): Matrix {
 const gallery = embeddingLike(rows, rows);
 const queries = embeddingLike(300, 99);
 console.log(`${rows} × ${dim}-d, cosine; machine shared (noisy): compare rows of this run only`);
-console.log('| threads | expansion_add | build | recall@10 (ef 128) |');
-console.log('| --- | --- | --- | --- |');
+console.log('| threads | expansion_add | connectivity | vectors | build | recall@10 (ef 128) |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const c of values.configs.split(',')) {
-  const [threads, expansionAdd] = c.split(':').map(Number);
+  const parts = c.split(':');
+  const quantization = (/^[a-z]/.test(parts.at(-1) ?? '') ? parts.pop() : 'f32') as AnnQuantization;
+  const [threads, expansionAdd, connectivity = 16] = parts.map(Number);
   const t = performance.now();
-  const index = AnnIndex.build(gallery, { metric: 'cosine', threads, expansionAdd });
+  const index = AnnIndex.build(gallery, { metric: 'cosine', threads, expansionAdd, connectivity, quantization });
   const seconds = (performance.now() - t) / 1000;
   const r = measureRecall(index, gallery, { k: 10, sample: queries });
-  console.log(`| ${threads} | ${expansionAdd} | ${seconds.toFixed(1)} s | ${r.recall.toFixed(3)} |`);
+  console.log(
+    `| ${threads} | ${expansionAdd} | ${connectivity} | ${quantization} | ${seconds.toFixed(1)} s | ${r.recall.toFixed(3)} |`,
+  );
 }
