@@ -57,6 +57,8 @@ export const curationParams = {
   reviewDuplicates: z
     .object({ keep: z.array(id).max(100_000).default([]), hide: z.array(id).max(100_000).default([]) })
     .strict(),
+  /** Undo keep: these items' images are no longer kept, so their groups are listed again. One transaction. */
+  unkeepDuplicates: z.object({ ids }).strict(),
   hiddenFiles: z.object({}).strict(),
   /** Forget that these files were hidden: the next import of their folder brings them back. */
   unhideFiles: z.object({ ids }).strict(),
@@ -239,6 +241,8 @@ export interface CurationResults {
   };
   markPair: { marks: { same: number; notSame: number } };
   reviewDuplicates: { kept: number; hidden: number };
+  /** Images that had been kept (an item whose image was not kept counts nothing). */
+  unkeepDuplicates: { unkept: number };
   hiddenFiles: { files: { id: number; root: string; path: string; reason: string; hiddenAt: string }[] };
   unhideFiles: { unhidden: number };
   suggest: {

@@ -12,6 +12,7 @@ import {
   pairMarks,
   reviewDuplicates,
   unhideFiles,
+  unkeepImages,
 } from './duplicates.ts';
 import { Lab } from './lab.ts';
 
@@ -87,6 +88,23 @@ describe('reviewDuplicates', () => {
     expect(keptHashes(lab.db).size).toBe(0);
     expect(hiddenCount(lab.db)).toBe(0);
     expect(id('b')).toBeGreaterThan(0);
+  });
+});
+
+describe('unkeepImages', () => {
+  it('undoes keep by content (a twin un-keeps its image too); an unknown id changes nothing', async () => {
+    const { lab, id } = await importedLab();
+    const [a, b, c] = [id('a'), id('b'), id('c')];
+    expect(reviewDuplicates(lab.db, [a, b], [])).toEqual({ kept: 2, hidden: 0 });
+    expect(() => unkeepImages(lab.db, [b, 4242])).toThrow(/the lab has no item 4242/);
+    expect(keptHashes(lab.db).size).toBe(2);
+    // The twin has a's content: un-keeping it un-keeps a; c was never kept and counts nothing.
+    expect(unkeepImages(lab.db, [id('twin'), c])).toEqual({ unkept: 1 });
+    expect(keptHashes(lab.db)).toEqual(new Set([liveDuplicateItems(lab.db).get(b)!.hash]));
+    expect(unkeepImages(lab.db, [a, b, b])).toEqual({ unkept: 1 });
+    expect(keptHashes(lab.db).size).toBe(0);
+    // Kept again after an un-keep, as new.
+    expect(reviewDuplicates(lab.db, [a], [])).toEqual({ kept: 1, hidden: 0 });
   });
 });
 

@@ -209,6 +209,23 @@ export function hiddenCount(db: Db): number {
   return db.prepare('SELECT count(*) FROM hidden_files').pluck().get() as number;
 }
 
+/**
+ * Undoes keep: these items' images are no longer kept, so their groups are listed again. Returns how many images
+ * were kept before (an item whose image was not kept changes nothing). Unknown ids change nothing and throw.
+ */
+export function unkeepImages(db: Db, ids: readonly number[]): { unkept: number } {
+  return db.transaction(() => {
+    const unique = [...new Set(ids)];
+    const exists = db.prepare('SELECT 1 FROM items WHERE id = ?');
+    const unknown = unique.filter((id) => !exists.get(id));
+    if (unknown.length > 0) throw new ItemNotFoundError(unknown);
+    const del = db.prepare('DELETE FROM kept_images WHERE hash = ?');
+    let unkept = 0;
+    for (const hash of new Set(unique.map((id) => liveHash(db, id)))) unkept += del.run(hash).changes;
+    return { unkept };
+  })();
+}
+
 /** Forgets hidden files (by their hidden_files id): the next import of their folder brings them back. */
 export function unhideFiles(db: Db, ids: readonly number[]): { unhidden: number } {
   return db.transaction(() => {

@@ -1,7 +1,8 @@
 /**
  * Near-duplicates on planted copies (issue 13): sample images beside resized, recompressed JPEG copies of a few
- * of them, under a tiny trained model (16-px CNN; the 64-px emoji's backbone features put such copies as far apart
- * as two different emoji, see the README's numbers). Kill-safety is by transactions: a hide (items removed + files
+ * of them, under a tiny trained model (16-px CNN; under the backbone's features a JPEG copy of a 64-px emoji sits as
+ * far from its original as a different emoji does — JPEG blocks on a small icon, upscaled to the 224-px input,
+ * move the features; a resize alone barely does — see the README's numbers). Kill-safety is by transactions: a hide (items removed + files
  * recorded) and a mark are one SQLite transaction each, tested in core/store/duplicates.test.ts.
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -215,6 +216,23 @@ describe('nearlab duplicates', () => {
       expect(hid).toMatchObject({ kept: 0, hidden: 1 });
       const hidden = await runCliJson<{ files: { path: string }[] }>(['duplicates', '--hidden', '--lab', labPath]);
       expect(hidden.files.map((f) => f.path)).toContain(copyPath);
+      // --keep, then --unkeep: the kept group is listed again.
+      const [keepA, keepB] = planted[4];
+      const listed = async () =>
+        inOneGroup(await runCliJson<Results['duplicates']>(['duplicates', '--lab', labPath]), keepA, keepB);
+      expect(await listed()).toBe(true);
+      expect(await runCliJson(['duplicates', '--keep', String(keepA), String(keepB), '--lab', labPath])).toMatchObject({
+        kept: 2,
+      });
+      expect(await listed()).toBe(false);
+      expect(await runCliJson(['duplicates', '--unkeep', String(keepA), String(keepB), '--lab', labPath])).toEqual({
+        lab: labPath,
+        unkept: 2,
+      });
+      expect(await listed()).toBe(true);
+      const both = await runCli(['duplicates', '--keep', '1', '--unkeep', '2', '--lab', labPath]);
+      expect(both.code).toBe(1);
+      expect(both.stderr).toMatch(/give one of --keep\/--hide, --unkeep at a time/);
       const bad = await runCli(['duplicates', '--same', '1', '--lab', labPath]);
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim()).toBe('nearlab: --same: give two item ids, e.g. --same 12 40');

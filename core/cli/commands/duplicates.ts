@@ -23,6 +23,7 @@ const duplicatesOptions = commonOptions.extend({
   clear: pair,
   keep: ids,
   hide: ids,
+  unkeep: ids,
   hidden: z.boolean().default(false),
   unhide: ids,
 });
@@ -68,6 +69,7 @@ function action(o: Options): string | null {
     o.notSame && '--not-same',
     o.clear && '--clear',
     (o.keep || o.hide) && '--keep/--hide',
+    o.unkeep && '--unkeep',
     o.hidden && '--hidden',
     o.unhide && '--unhide',
   ].filter((x): x is string => typeof x === 'string');
@@ -94,6 +96,12 @@ async function run(o: Options, call: ApiCaller, lab: string): Promise<void> {
     out.write(
       `kept ${plural(r.kept, 'image')}; hid ${plural(r.hidden, 'item')} from ${lab} (${KEPT}; imports skip hidden files until \`nearlab duplicates --unhide ID\`)\n`,
     );
+    return;
+  }
+  if (o.unkeep) {
+    const r = await call('unkeepDuplicates', { ids: o.unkeep });
+    if (o.json) return printJson({ lab, ...r });
+    out.write(`${plural(r.unkept, 'image')} no longer kept: their groups are listed again\n`);
     return;
   }
   if (o.hidden) {
@@ -133,6 +141,7 @@ export function register(program: Command): void {
     .option('--not-same <ids...>', 'mark two items as different pictures')
     .option('--clear <ids...>', "forget the mark of two items' images")
     .option('--keep <ids...>', 'keep these items (their groups drop out once every member is kept)')
+    .option('--unkeep <ids...>', 'undo --keep: these items are no longer kept, their groups are listed again')
     .option('--hide <ids...>', 'take these items out of the lab; imports skip their files until unhidden')
     .option('--hidden', 'list the hidden files')
     .option('--unhide <ids...>', 'forget these hidden files (ids from --hidden): the next import adds them back')

@@ -25,6 +25,7 @@ import {
   pairMarks,
   reviewDuplicates,
   unhideFiles,
+  unkeepImages,
   newestImageModelId,
   type DuplicateItemRow,
 } from '../../store/duplicates.ts';
@@ -37,7 +38,7 @@ import { guard } from '../neighbours.ts';
 
 export type DuplicatesApi = Pick<
   ApiHandlers,
-  'duplicates' | 'markPair' | 'reviewDuplicates' | 'hiddenFiles' | 'unhideFiles'
+  'duplicates' | 'markPair' | 'reviewDuplicates' | 'unkeepDuplicates' | 'hiddenFiles' | 'unhideFiles'
 >;
 
 /** Pairs offered for marking per request: half below the threshold, half above. */
@@ -222,6 +223,11 @@ export function duplicateHandlers(ctx: ServiceContext): DuplicatesApi {
           ctx.emit({ type: 'lab-changed' });
         }
         return r;
+      }),
+    unkeepDuplicates: (p) =>
+      guard(() => {
+        writable(`un-keeping ${p.ids.length === 1 ? `item ${p.ids[0]}` : `${p.ids.length} items`}`);
+        return unkeepImages(db, p.ids);
       }),
     hiddenFiles: () => guard(() => ({ files: hiddenFiles(db) })),
     unhideFiles: (p) =>
