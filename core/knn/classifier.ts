@@ -12,6 +12,8 @@ export interface PredictOptions {
   weights?: Weights;
   /** Default: the metric given to fit(), else 'cosine'. */
   metric?: Metric;
+  /** Gallery rows that may vote (1) or not (0), one byte per row; default every row. */
+  mask?: Uint8Array | null;
 }
 
 export interface ClassifiedNeighbour {
@@ -67,7 +69,10 @@ export class KnnClassifier {
       prep = prepareGallery(gallery, metric);
       this.prepared.set(metric, prep);
     }
-    return this.fromNeighbours(searchPrepared(prep, queries, k, null), options.weights ?? 'uniform');
+    const mask = options.mask ?? null;
+    if (mask !== null && mask.length !== gallery.rows)
+      throw new ShapeError(`mask has ${mask.length} entries but the gallery has ${gallery.rows} rows`);
+    return this.fromNeighbours(searchPrepared(prep, queries, k, mask), options.weights ?? 'uniform');
   }
 
   /** Predictions from an existing neighbour search against the fitted gallery (e.g. ExactIndex or AnnIndex). */

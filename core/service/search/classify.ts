@@ -1,12 +1,5 @@
 import type { Results } from '../../api/contract.ts';
-import {
-  buildZeroShotClasses,
-  fillTemplate,
-  KnnClassifier,
-  zeroShot,
-  type Metric,
-  type ZeroShotClasses,
-} from '../../knn/index.ts';
+import { buildZeroShotClasses, fillTemplate, zeroShot, type Metric, type ZeroShotClasses } from '../../knn/index.ts';
 import { PROMPT_TEMPLATE } from '../../model/config.ts';
 import { firstCaptions } from '../../store/captions.ts';
 import { itemInfos } from '../../store/items.ts';
@@ -33,10 +26,16 @@ export interface KnnOptions {
 export async function classifyKnn(ctx: SearchContext, image: ImageRef, o: KnnOptions): Promise<Results['classify']> {
   const modelId = ctx.cache.modelId(o.modelId);
   const query = await ctx.encoder.image(modelId, image);
-  const lg = ctx.cache.labeledGallery(modelId, 'itemId' in image ? image.itemId : undefined);
-  const p = new KnnClassifier()
-    .fit(lg.m, lg.labels, o.metric)
-    .predict(query, { k: o.k, weights: o.weights, metric: o.metric });
+  // The cached gallery and classifier (prepared once per metric); the query item's own row is masked out.
+  const { gallery: lg, classifier, rowOf } = ctx.cache.labeledIndex(modelId);
+  const self = 'itemId' in image ? rowOf.get(image.itemId) : undefined;
+  let mask: Uint8Array | null = null;
+  if (self !== undefined) {
+    if (lg.m.rows === 1) throw new SearchError('no labeled train items with embeddings: import labels, then embed');
+    mask = new Uint8Array(lg.m.rows).fill(1);
+    mask[self] = 0;
+  }
+  const p = classifier.predict(query, { k: o.k, weights: o.weights, metric: o.metric, mask });
   const ids = p.neighbours.map((n) => lg.itemIds[n.row]);
   const info = itemInfos(ctx.lab.db, ids);
   const captions = firstCaptions(ctx.lab.db, ids);

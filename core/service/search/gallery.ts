@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { ANN_MIN_ROWS, AnnIndex, chooseSearch, matrix, measureRecall, type Matrix } from '../../knn/index.ts';
+import {
+  ANN_MIN_ROWS,
+  AnnIndex,
+  chooseSearch,
+  KnnClassifier,
+  matrix,
+  measureRecall,
+  type Matrix,
+} from '../../knn/index.ts';
 import { NoTextTowerError, type QueryModel } from '../../model/query-model.ts';
 import { kindHasText, readModelKind } from '../../model/stored.ts';
 import { allCaptions } from '../../store/captions.ts';
@@ -26,6 +34,14 @@ export interface LabeledGallery {
   itemIds: number[];
 }
 
+/** The labeled train gallery of a model with a classifier fitted on it and each item's row, kept between calls. */
+export interface LabeledIndex {
+  gallery: LabeledGallery;
+  classifier: KnnClassifier;
+  /** item id → row of `gallery`. */
+  rowOf: Map<number, number>;
+}
+
 /** The embeddings of these ids (each must have one), in this order, as a new matrix. */
 export function embeddingRows(emb: EmbeddingMatrix, ids: readonly number[]): Matrix {
   const data = new Float32Array(ids.length * emb.dim);
@@ -49,6 +65,8 @@ export class GalleryCache {
   private readonly models = new Map<number, Promise<QueryModel>>();
   private readonly galleries = new Map<string, Gallery>();
   private readonly pairScores = new Map<number, Float32Array>();
+  private readonly labeled = new Map<number, LabeledIndex>();
+  private readonly texts = new Map<number, boolean>();
 
   constructor(
     readonly lab: Lab,
@@ -59,6 +77,8 @@ export class GalleryCache {
   invalidate(): void {
     this.galleries.clear();
     this.pairScores.clear();
+    this.labeled.clear();
+    this.texts.clear();
     for (const m of this.models.values()) void m.then((x) => x.dispose()).catch(() => undefined);
     this.models.clear();
   }
@@ -70,7 +90,13 @@ export class GalleryCache {
 
   /** Whether model `id` has a text tower (backbone features have none), from its stored row. */
   hasText(id: number): boolean {
-    return kindHasText(readModelKind(this.lab.db, id));
+    // Kept: reading the model's row (its configuration and history) costs milliseconds, on every text query.
+    let t = this.texts.get(id);
+    if (t === undefined) {
+      t = kindHasText(readModelKind(this.lab.db, id));
+      this.texts.set(id, t);
+    }
+    return t;
   }
 
   /** Throws NoTextTowerError when model `id` has no text tower (backbone features), before anything is loaded. */
@@ -106,21 +132,44 @@ export class GalleryCache {
     return g;
   }
 
-  /** The labeled train gallery; a query that is itself a lab item (`exclude`) is left out so it cannot vote. */
+  /**
+   * The labeled train gallery, built once per model and kept until `invalidate()` (a label edit, an import or an
+   * embedding run calls it); a query that is itself a lab item (`exclude`) is left out so it cannot vote (that copy
+   * is built for the call: classifyKnn masks the row of the cached one instead).
+   */
   labeledGallery(modelId: number, exclude?: number): LabeledGallery {
-    const g = this.gallery(modelId, 'image');
-    const picked = labeledItemsOfSplit(this.lab.db, 'train').filter(
-      (r) => g.emb.rowOf.has(r.itemId) && r.itemId !== exclude,
-    );
-    if (picked.length === 0) throw new SearchError('no labeled train items with embeddings: import labels, then embed');
+    const { gallery, rowOf } = this.labeledIndex(modelId);
+    if (exclude === undefined || !rowOf.has(exclude)) return gallery;
+    const keep = gallery.itemIds.map((_, r) => r).filter((r) => gallery.itemIds[r] !== exclude);
+    if (keep.length === 0) throw new SearchError('no labeled train items with embeddings: import labels, then embed');
     return {
       m: embeddingRows(
-        g.emb,
-        picked.map((r) => r.itemId),
+        this.gallery(modelId, 'image').emb,
+        keep.map((r) => gallery.itemIds[r]),
       ),
-      labels: picked.map((r) => r.label),
-      itemIds: picked.map((r) => r.itemId),
+      labels: keep.map((r) => gallery.labels[r]),
+      itemIds: keep.map((r) => gallery.itemIds[r]),
     };
+  }
+
+  /** The labeled train gallery with a cosine classifier fitted on it (prepared on first use) and its rows by item. */
+  labeledIndex(modelId: number): LabeledIndex {
+    let l = this.labeled.get(modelId);
+    if (!l) {
+      const g = this.gallery(modelId, 'image');
+      const picked = labeledItemsOfSplit(this.lab.db, 'train').filter((r) => g.emb.rowOf.has(r.itemId));
+      if (picked.length === 0)
+        throw new SearchError('no labeled train items with embeddings: import labels, then embed');
+      const itemIds = picked.map((r) => r.itemId);
+      const gallery = { m: embeddingRows(g.emb, itemIds), labels: picked.map((r) => r.label), itemIds };
+      l = {
+        gallery,
+        classifier: new KnnClassifier().fit(gallery.m, gallery.labels, 'cosine'),
+        rowOf: new Map(itemIds.map((id, r) => [id, r])),
+      };
+      this.labeled.set(modelId, l);
+    }
+    return l;
   }
 
   /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { itemInfos } from '../../store/items.ts';
-import { useEmbeddedLab } from '../testing/embedded-lab.ts';
+import { invoke } from '../../api/rpc.ts';
+import { NearlabService } from '../service.ts';
+import { createEmbeddedLab, useEmbeddedLab } from '../testing/embedded-lab.ts';
 import { search } from './search.ts';
 
 const fx = useEmbeddedLab();
@@ -47,6 +49,26 @@ describe('search', () => {
     for (const h of r.results) {
       expect(h.caption).toMatch(/^a (red|green|blue|yellow) (square|disc|bar)$/);
       expect(h.caption!.endsWith(h.label!)).toBe(true);
+    }
+  });
+
+  it('filters by label with a mask kept between queries, and a label edit through the API changes it', async () => {
+    const { lab } = createEmbeddedLab();
+    try {
+      const service = new NearlabService(lab, { theoryWorkers: 'never' });
+      const find = () =>
+        invoke(service.api, 'search', { query: { image: { itemId: 1 } }, k: 50, filters: { label: 'disc' } });
+      const before = await find();
+      expect(before.results.length).toBeGreaterThan(0);
+      expect(before.results.every((h) => h.label === 'disc')).toBe(true);
+      expect(await find()).toEqual(before);
+      const moved = before.results[0].itemId;
+      await invoke(service.api, 'editItem', { id: moved, label: 'bar' });
+      const after = await find();
+      expect(after.results.map((h) => h.itemId)).not.toContain(moved);
+      expect(after.results).toHaveLength(before.results.length - 1);
+    } finally {
+      lab.close();
     }
   });
 });
