@@ -40,7 +40,7 @@ export const params = {
       limit: z.number().int().min(1).max(1000).default(200),
       split: SPLIT.optional(),
       label: z.string().max(1000).optional(),
-      /** Words that must all appear in a caption or the path (case-insensitive). */
+      /** Words that must each begin a word of a caption or the path (case and accents aside; see store/items.ts). */
       text: z.string().max(1000).optional(),
     })
     .strict(),
@@ -345,7 +345,14 @@ export interface Results extends TheoryResults, CurationResults {
      */
     scores?: Record<string, number>;
   };
-  knnCurve: { modelId: number; points: { k: number; accuracy: number }[]; bestK: number };
+  knnCurve: {
+    modelId: number;
+    points: { k: number; accuracy: number }[];
+    bestK: number;
+    /** Labeled train items whose leave-one-out votes were counted, of `labeled`: all of them, or a seeded sample. */
+    queries?: number;
+    labeled?: number;
+  };
   evaluate: {
     modelId: number;
     split: Split;

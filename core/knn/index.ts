@@ -24,8 +24,8 @@ export type { PredictOptions, Prediction, ClassifiedNeighbour } from './classifi
 export { KnnClassifier } from './classifier.ts';
 export type { RegressOptions } from './regressor.ts';
 export { KnnRegressor } from './regressor.ts';
-export type { KCurve, KCurvePoint, KCurveOptions } from './kcurve.ts';
-export { looKCurve, looKCurveFromNeighbours, looAccuracy } from './kcurve.ts';
+export type { KCurve, KCurvePoint, KCurveOptions, SampledKCurve } from './kcurve.ts';
+export { looKCurve, looKCurveFromNeighbours, looAccuracy, sampledLooKCurve, sampleRows } from './kcurve.ts';
 export type { LooVote } from './suspects.ts';
 export { looNeighbours, looVotes, rankSuspects, agreementOf, checkLooK } from './suspects.ts';
 export type { KdeView, KdeClass } from './kde.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnnClassifier } from './classifier.ts';
-import { looAccuracy, looKCurve, looKCurveFromNeighbours } from './kcurve.ts';
+import { looAccuracy, looKCurve, looKCurveFromNeighbours, sampledLooKCurve, sampleRows } from './kcurve.ts';
 import { fromRows, selectRows, type Matrix } from './matrix.ts';
 import { createRng } from '../util/random.ts';
 import { topK } from './topk.ts';
@@ -59,5 +59,47 @@ describe('leave-one-out K curve', () => {
     expect(c.curve).toHaveLength(30);
     expect(() => looKCurve(X, y, { kValues: [90] })).toThrow(/exceeds the 89 other rows/);
     expect(looAccuracy(X, y, 5, { metric: 'euclidean' })).toBe(c.curve[4].accuracy);
+  });
+});
+
+describe('sampledLooKCurve', () => {
+  const kValues = [1, 3, 5, 9];
+
+  it('is the exact leave-one-out curve when the lab has no more rows than the sample', () => {
+    const { X, y } = blobs(90, 7);
+    const exact = looKCurve(X, y, { kValues, metric: 'euclidean' });
+    const r = sampledLooKCurve(X, y, { kValues, metric: 'euclidean', maxQueries: 90 });
+    expect(r).toMatchObject({ ...exact, queries: 90, sampled: false });
+  });
+
+  it('scores a seeded sample against the whole gallery, each query left out of its own vote, and says so', () => {
+    const { X, y } = blobs(300, 11);
+    const r = sampledLooKCurve(X, y, { kValues, metric: 'euclidean', maxQueries: 40, seed: 5 });
+    expect(r).toMatchObject({ queries: 40, sampled: true });
+    expect(sampledLooKCurve(X, y, { kValues, metric: 'euclidean', maxQueries: 40, seed: 5 })).toEqual(r);
+    // Reference: refit without each sampled row and classify it.
+    const rows = Array.from(sampleRows(300, 40, 5));
+    for (const [gi, k] of kValues.entries()) {
+      let ok = 0;
+      for (const i of rows) {
+        const keep = Array.from({ length: X.rows }, (_, j) => j).filter((j) => j !== i);
+        const clf = new KnnClassifier().fit(
+          selectRows(X, keep),
+          keep.map((j) => y[j]),
+          'euclidean',
+        );
+        if (clf.predict(X.data.slice(i * X.dim, (i + 1) * X.dim), { k }).label === y[i]) ok++;
+      }
+      expect(r.curve[gi].accuracy).toBeCloseTo(ok / 40, 12);
+    }
+  });
+
+  it('samples distinct rows, in order, the same for the same seed', () => {
+    const a = sampleRows(1000, 100, 3);
+    expect(new Set(a).size).toBe(100);
+    expect([...a]).toEqual([...a].sort((x, y) => x - y));
+    expect(a.every((r) => r >= 0 && r < 1000)).toBe(true);
+    expect([...sampleRows(1000, 100, 3)]).toEqual([...a]);
+    expect([...sampleRows(1000, 100, 4)]).not.toEqual([...a]);
   });
 });

@@ -1,7 +1,7 @@
 import { KnnArgumentError, ShapeError } from './errors.ts';
 import { encodeLabels } from './labels.ts';
-import type { Matrix } from './matrix.ts';
 import type { Metric } from './metrics.ts';
+import { matrix, type Matrix } from './matrix.ts';
 import { prepareGallery, searchPrepared, type TopKResult } from './topk.ts';
 import { neighbourWeights, vote, type Weights } from './vote.ts';
 
@@ -37,6 +37,61 @@ export function looKCurve(gallery: Matrix, labels: readonly string[], options: K
   return looKCurveFromNeighbours(self, labels, kValues, options.weights ?? 'uniform');
 }
 
+export interface SampledKCurve extends KCurve {
+  /** Queries scored: every gallery row, or a seeded sample of `maxQueries` of them. */
+  queries: number;
+  sampled: boolean;
+}
+
+/**
+ * looKCurve on at most `maxQueries` queries: when the gallery has more rows, a seeded random sample of them is
+ * scored (each left out of its own vote) against the whole gallery, which costs maxQueries/n of the full
+ * leave-one-out; otherwise it is exactly looKCurve.
+ */
+export function sampledLooKCurve(
+  gallery: Matrix,
+  labels: readonly string[],
+  options: KCurveOptions & { maxQueries: number; seed?: number },
+): SampledKCurve {
+  const n = gallery.rows;
+  if (options.maxQueries >= n) return { ...looKCurve(gallery, labels, options), queries: n, sampled: false };
+  if (labels.length !== n) throw new ShapeError(`${labels.length} labels for ${n} gallery rows`);
+  if (!Number.isInteger(options.maxQueries) || options.maxQueries < 1)
+    throw new KnnArgumentError(`maxQueries must be a positive integer, got ${options.maxQueries}`);
+  const kValues = checkGrid(options.kValues ?? defaultGrid(n), n);
+  const kMax = Math.max(...kValues);
+  const picked = sampleRows(n, options.maxQueries, options.seed ?? 1);
+  const d = gallery.dim;
+  const q = new Float32Array(picked.length * d);
+  picked.forEach((r, i) => q.set(gallery.data.subarray(r * d, (r + 1) * d), i * d));
+  const prep = prepareGallery(gallery, options.metric ?? 'cosine');
+  const self = searchPrepared(prep, matrix(q, picked.length, d), kMax + 1, null);
+  const curve = kCurveOf(self, labels, kValues, options.weights ?? 'uniform', picked);
+  return { ...curve, queries: picked.length, sampled: true };
+}
+
+/** `m` distinct rows of 0..n−1, in increasing order, by a seeded partial Fisher–Yates shuffle. */
+export function sampleRows(n: number, m: number, seed: number): Int32Array {
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  let s = seed >>> 0 || 1;
+  const next = () => {
+    // xorshift32
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(next() * (n - i));
+    const t = rows[i];
+    rows[i] = rows[j];
+    rows[j] = t;
+  }
+  return rows.subarray(0, m).sort();
+}
+
 /** Same as looKCurve from a self-search (query i = gallery row i) that returned at least Kmax+1 neighbours. */
 export function looKCurveFromNeighbours(
   self: TopKResult,
@@ -46,7 +101,18 @@ export function looKCurveFromNeighbours(
 ): KCurve {
   const n = labels.length;
   if (self.queries !== n) throw new ShapeError(`self-search has ${self.queries} queries but there are ${n} labels`);
-  const grid = checkGrid(kValues, n);
+  return kCurveOf(self, labels, checkGrid(kValues, n), weights, null);
+}
+
+/** The K curve of a self-search whose query i is gallery row `queryRows[i]` (row i when null). */
+function kCurveOf(
+  self: TopKResult,
+  labels: readonly string[],
+  grid: readonly number[],
+  weights: Weights,
+  queryRows: Int32Array | null,
+): KCurve {
+  const n = labels.length;
   const kMax = Math.max(...grid);
   if (self.k < Math.min(kMax + 1, n))
     throw new KnnArgumentError(`self-search returned ${self.k} neighbours; K up to ${kMax} needs ${kMax + 1}`);
@@ -57,16 +123,17 @@ export function looKCurveFromNeighbours(
   const nbCodes = new Int32Array(kMax);
   const w = new Float64Array(kMax);
   const proba = new Float64Array(classes.length);
-  for (let q = 0; q < n; q++) {
-    const m = withoutSelf(self, q, kMax, rows, dist);
+  for (let q = 0; q < self.queries; q++) {
+    const selfRow = queryRows ? queryRows[q] : q;
+    const m = withoutSelf(self, q, kMax, rows, dist, selfRow);
     for (let i = 0; i < m; i++) nbCodes[i] = codes[rows[i]];
     grid.forEach((k, gi) => {
       const kk = Math.min(k, m);
       neighbourWeights(dist, kk, weights, w);
-      if (vote(nbCodes, w, kk, classes.length, proba) === codes[q]) correct[gi]++;
+      if (vote(nbCodes, w, kk, classes.length, proba) === codes[selfRow]) correct[gi]++;
     });
   }
-  const curve = grid.map((k, i) => ({ k, accuracy: correct[i] / n }));
+  const curve = grid.map((k, i) => ({ k, accuracy: correct[i] / self.queries }));
   let best = curve[0];
   for (const p of curve) if (p.accuracy > best.accuracy || (p.accuracy === best.accuracy && p.k < best.k)) best = p;
   return { curve, bestK: best.k, bestAccuracy: best.accuracy };

@@ -17,4 +17,12 @@ describe('knnCurve', () => {
     const rows = fx.ctx.cache.labeledGallery(fx.ctx.cache.modelId()).m.rows;
     expect(knnCurve(fx.ctx, { metric: 'euclidean', maxK: 10_000 }).points).toHaveLength(rows - 1);
   });
+
+  it('scores every labeled train item in a small lab, and a seeded sample of them above maxQueries', () => {
+    const rows = fx.ctx.cache.labeledGallery(fx.ctx.cache.modelId()).m.rows;
+    expect(knnCurve(fx.ctx, { metric: 'cosine', maxK: 3 })).toMatchObject({ queries: rows, labeled: rows });
+    const sampled = knnCurve(fx.ctx, { metric: 'cosine', maxK: 3, maxQueries: 4 });
+    expect(sampled).toMatchObject({ queries: 4, labeled: rows });
+    expect(knnCurve(fx.ctx, { metric: 'cosine', maxK: 3, maxQueries: 4 })).toEqual(sampled);
+  });
 });

@@ -10,6 +10,8 @@ const curve = (): Results['knnCurve'] => ({
   modelId: 3,
   points: [1, 2, 3, 4].map((k) => ({ k, accuracy: k === 3 ? 0.82 : 0.6 })),
   bestK: 3,
+  queries: 40,
+  labeled: 40,
 });
 
 describe('KnnCurve', () => {
@@ -24,6 +26,15 @@ describe('KnnCurve', () => {
     expect(screen.getByTestId('plot-last').textContent).toBe('last K 4: accuracy 0.600');
     await fireEvent.click(screen.getByRole('button', { name: 'Use K = 3' }));
     expect(onusek).toHaveBeenCalledWith(3);
+    expect(screen.queryByTestId('curve-sampled')).toBeNull(); // every labeled item was scored
+  });
+
+  it('says when the curve was estimated on a sample of a large lab', async () => {
+    const { core } = labCore(4, { knnCurve: () => ({ ...curve(), queries: 2000, labeled: 35012 }) });
+    render(KnnCurve, { context: fakeApp(core).context, props: { metric: 'cosine' } });
+    expect((await screen.findByTestId('curve-sampled')).textContent).toContain(
+      'random sample of 2,000 of the 35,012 labeled train items',
+    );
   });
 
   it('recomputes for a new metric, and has no "Use K" button when nobody takes it', async () => {
