@@ -1,6 +1,7 @@
 /** Reading a lab's items: listing and detail for the Library, lookups by id and path, labeled sets. */
 import type { ItemDetail, ItemSummary } from '../api/contract.ts';
 import type { Split } from '../api/types.ts';
+import { foldWord, MAX_QUERY_WORDS, wordsOf } from './caption-terms.ts';
 import type { Db } from './lab.ts';
 
 /** The few facts search and classification attach to a result. */
@@ -24,8 +25,10 @@ interface SummaryRow extends Omit<ItemSummary, 'captions'> {
 
 const SUMMARY_COLUMNS = `i.id, i.path, r.path AS root, i.split, l.name AS label, l.value,
   (SELECT json_group_array(c.text) FROM captions c WHERE c.item_id = i.id) AS captions, im.width, im.height`;
-const SUMMARY_FROM = `items i JOIN roots r ON r.id = i.root_id JOIN images im ON im.id = i.image_id
+/** What SUMMARY_COLUMNS reads beside items i. */
+const SUMMARY_JOINS = `JOIN roots r ON r.id = i.root_id JOIN images im ON im.id = i.image_id
   LEFT JOIN labels l ON l.item_id = i.id`;
+const SUMMARY_FROM = `items i ${SUMMARY_JOINS}`;
 
 function toSummary(r: SummaryRow): ItemSummary {
   return { ...r, captions: r.captions ? (JSON.parse(r.captions) as string[]) : [] };
@@ -36,33 +39,93 @@ export interface ItemQuery {
   limit: number;
   split?: Split;
   label?: string;
-  /** Words that must all appear in a caption or the path (case-insensitive). */
+  /** Words that must all begin a word of the item's path or captions (case and accents aside); see listItems. */
   text?: string;
 }
 
-/** One page of live items in id order, with the number of all that match. */
+/**
+ * The FTS5 MATCH expression for the Library's text filter: every distinct word of `text` (cut and folded as
+ * caption-terms does; at most MAX_QUERY_WORDS), quoted so nothing typed is FTS syntax, as a prefix, all required.
+ * Null for a text without a word (blank, or only punctuation or emoji).
+ */
+export function textFilterExpression(text: string): string | null {
+  const words: string[] = [];
+  for (const w of wordsOf(text)) {
+    const f = foldWord(w);
+    if (f && !words.includes(f)) words.push(f);
+  }
+  if (words.length === 0) return null;
+  return words
+    .slice(0, MAX_QUERY_WORDS)
+    .map((w) => `"${w.replaceAll('"', '""')}"*`)
+    .join(' ');
+}
+
+/**
+ * One page of live items in id order, with the number of all that match (exact).
+ *
+ * `text` matches an item when each of its words begins a word of the item's path (relative to its root) or of
+ * one of its captions, in any order: case and accents are ignored (Café = cafe), words are runs of letters and
+ * digits (`red_apple-2.png` has the words red, apple, 2, png), and a word typed in part matches the words it
+ * begins (`fac` finds "face", `f00` finds f000/…). A piece from the middle of a word does not match (`ace` does
+ * not find "face"). A text with no word at all (only punctuation or emoji) matches nothing; a blank one filters
+ * nothing. Text goes through the item_words index (migration 010), a label through labels(name, item_id), a
+ * split through items(status, split): neither the page nor the total reads every item.
+ */
 export function listItems(db: Db, q: ItemQuery): { total: number; items: ItemSummary[] } {
-  const where = [`i.status = 'ok'`];
+  const text = q.text?.trim() ? textFilterExpression(q.text) : undefined;
+  if (text === null) return { total: 0, items: [] };
+  const where: string[] = [];
   const args: (string | number)[] = [];
+  // Where the matching ids are read from, in id order: the text index (rowid = item id), else the label's
+  // entries in labels(name, item_id) (CROSS JOIN keeps the planner from starting at items(status, split), which
+  // holds most items), else items(status, split) for a split, else items itself (`+` keeps items(status, split),
+  // ordered by split first, from being read and sorted). A text's or label's items are checked for status and
+  // split in items(id, status, split), not in the wider items rows (migration 010).
+  let from: string;
+  let id: string;
+  let live = `i.status = 'ok'`;
+  if (text !== undefined) {
+    from = 'item_words f JOIN items i INDEXED BY items_id_filter ON i.id = f.rowid';
+    id = 'f.rowid';
+    where.push('item_words MATCH ?');
+    args.push(text);
+  } else if (q.label !== undefined) {
+    from = 'labels l CROSS JOIN items i INDEXED BY items_id_filter ON i.id = l.item_id';
+    id = 'l.item_id';
+  } else {
+    from = 'items i';
+    id = 'i.id';
+    if (!q.split) live = `+i.status = 'ok'`;
+  }
+  if (q.label !== undefined) {
+    if (text !== undefined) from += ' JOIN labels l ON l.item_id = i.id';
+    where.push('l.name = ?');
+    args.push(q.label);
+  }
+  where.push(live);
   if (q.split) {
     where.push('i.split = ?');
     args.push(q.split);
   }
-  if (q.label !== undefined) {
-    where.push('l.name = ?');
-    args.push(q.label);
-  }
-  for (const word of (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
-    where.push(
-      `(lower(i.path) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM captions c WHERE c.item_id = i.id AND lower(c.text) LIKE ? ESCAPE '\\'))`,
-    );
-    const like = `%${word.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    args.push(like, like);
-  }
-  const sql = `FROM ${SUMMARY_FROM} WHERE ${where.join(' AND ')}`;
-  const total = (db.prepare(`SELECT count(*) AS n ${sql}`).get(...args) as { n: number }).n;
+  const filter = `WHERE ${where.join(' AND ')}`;
+  // item_words holds live items only: a text filter alone is counted and paged in the index, without reading items.
+  const textOnly = text !== undefined && q.label === undefined && !q.split;
+  const matching = textOnly
+    ? { from: 'item_words', filter: 'WHERE item_words MATCH ?', id: 'rowid' }
+    : { from, filter, id };
+  const total = db
+    .prepare(`SELECT count(*) FROM ${matching.from} ${matching.filter}`)
+    .pluck()
+    .get(...args) as number;
+  if (q.limit <= 0 || q.offset >= total) return { total, items: [] };
+  // The page's ids first (a later page skips ids, not whole rows), then their summaries.
   const rows = db
-    .prepare(`SELECT ${SUMMARY_COLUMNS} ${sql} ORDER BY i.id LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM (
+         SELECT ${matching.id} AS id FROM ${matching.from} ${matching.filter} ORDER BY ${matching.id} LIMIT ? OFFSET ?
+       ) page CROSS JOIN items i ON i.id = page.id ${SUMMARY_JOINS} ORDER BY i.id`,
+    )
     .all(...args, q.limit, q.offset) as SummaryRow[];
   return { total, items: rows.map(toSummary) };
 }

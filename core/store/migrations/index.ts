@@ -7,6 +7,7 @@ import { itemEdits } from './006-item-edits.ts';
 import { curation } from './007-curation.ts';
 import { watchedFolders } from './008-watched-folders.ts';
 import { scaleIndexes } from './009-scale-indexes.ts';
+import { libraryText } from './010-library-text.ts';
 
 /**
  * Schema migrations, applied in order; the lab's PRAGMA user_version is the number applied.
@@ -22,4 +23,5 @@ export const migrations: readonly string[] = [
   curation,
   watchedFolders,
   scaleIndexes,
+  libraryText,
 ];
