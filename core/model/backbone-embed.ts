@@ -36,15 +36,18 @@ export async function embedBackboneModel(
   let done = 0;
   let total = 0;
 
-  /** One pass in item id order; returns the items found and the embeddings written. */
-  const pass = (all: boolean): { found: number; written: number } => {
+  /**
+   * One pass in item id order over the items whose images have features (the others wait for the features job);
+   * returns the items found and the embeddings written. It yields between pages, so the lab answers meanwhile.
+   */
+  const pass = async (all: boolean): Promise<{ found: number; written: number }> => {
     let after = 0;
     let found = 0;
     let written = 0;
     const c = embeddingCoverage(lab.db, modelId);
     total = done + (all ? c.items : c.items - c.images);
     while (!cancelled()) {
-      const items = itemsToEmbed(lab.db, modelId, { all, after, limit: batch });
+      const items = itemsToEmbed(lab.db, modelId, { all, after, limit: batch, withFeatures: backbone });
       if (items.length === 0) break;
       after = items[items.length - 1].itemId;
       found += items.length;
@@ -53,6 +56,7 @@ export async function embedBackboneModel(
       total = Math.max(total, done);
       const p = meter.measure(`model ${modelId} images`, done, total);
       options.onProgress?.({ ...p, detail: { modelId } });
+      await new Promise((r) => setImmediate(r));
     }
     stored += written;
     return { found, written };
@@ -79,12 +83,12 @@ export async function embedBackboneModel(
   };
 
   if (options.all) {
-    pass(true);
+    await pass(true);
     if (!cancelled()) pruneEmbeddings(lab.db, modelId);
   }
   // New and changed items until a pass writes nothing (those left have no features yet).
   while (!cancelled()) {
-    const r = pass(false);
+    const r = await pass(false);
     if (r.found === 0 || r.written === 0) break;
   }
   return {

@@ -1,18 +1,23 @@
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { captionsToEmbed, itemsToEmbed } from '../store/embeddings.ts';
-import { kindHasText, readModelKind } from '../model/stored.ts';
-import { finishedModelIds, listModels } from '../store/models.ts';
+import { kindHasText, parseStoredConfig } from '../model/stored.ts';
+import { finishedModelIds, getModel, listModels } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 
 export type EmbeddingApi = Pick<ApiHandlers, 'startEmbedding'>;
 
-/** True when the model has a live item or caption (one with a text tower) without an embedding from it. */
+/**
+ * True when the model has a live item or caption (one with a text tower) without an embedding from it that it can
+ * embed now: a backbone-features model only items whose features are stored (the features job queues the rest).
+ */
 function behind(ctx: ServiceContext, modelId: number): boolean {
-  const page = { all: false, after: 0, limit: 1 };
   const db = ctx.lab.db;
-  if (itemsToEmbed(db, modelId, page).length > 0) return true;
-  return kindHasText(readModelKind(db, modelId)) && captionsToEmbed(db, modelId, page).length > 0;
+  const stored = parseStoredConfig(getModel(db, modelId).config, modelId);
+  const page = { all: false, after: 0, limit: 1 };
+  const images = stored.kind === 'backbone' ? { ...page, withFeatures: stored.config.backbone } : page;
+  if (itemsToEmbed(db, modelId, images).length > 0) return true;
+  return kindHasText(stored.kind) && captionsToEmbed(db, modelId, page).length > 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFixtureLab } from './testing/fixture-lab.ts';
 import {
   captionsToEmbed,
@@ -11,6 +11,7 @@ import {
   saveEmbeddings,
   saveItemEmbeddings,
 } from './embeddings.ts';
+import { saveFeatures } from './features.ts';
 import { createModel, deleteModel, ModelNotFoundError } from './models.ts';
 import { newModel } from './testing/model-fixtures.ts';
 
@@ -80,6 +81,34 @@ describe('embeddings store', () => {
     expect(embeddingCoverage(db, a)).toMatchObject({ images: 5, items: 11 });
     pruneEmbeddings(db, a);
     expect(embeddingCounts(db, a)).toEqual({ image: 5, caption: 2 });
+    lab.close();
+  });
+
+  it('pages a backbone model over the items whose images have its features only, in id order without a sort', () => {
+    const lab = createFixtureLab({ perPair: 1 });
+    const db = lab.db;
+    const a = createModel(db, newModel);
+    const all = itemsToEmbed(db, a, { all: false, after: 0, limit: 1000 });
+    const featured = [all[1], all[4], all[7]];
+    saveFeatures(
+      db,
+      'bb',
+      featured.map((x) => ({ imageId: x.imageId, view: 0, vector: new Float32Array([1, 0]) })),
+    );
+    const page = { all: false, after: 0, limit: 1000, withFeatures: 'bb' };
+    expect(itemsToEmbed(db, a, page)).toEqual(featured);
+    expect(itemsToEmbed(db, a, { ...page, withFeatures: 'other' })).toEqual([]);
+    expect(itemsToEmbed(db, a, { ...page, after: all[1].itemId, limit: 1 })).toEqual([all[4]]);
+    // The page must walk the id range, not scan every live item through items_status and sort (44 s a page at 100k).
+    for (const p of [page, { all: true, after: 3, limit: 5 }]) {
+      const spy = vi.spyOn(db, 'prepare');
+      itemsToEmbed(db, a, p);
+      const sql = String(spy.mock.calls[0][0]);
+      spy.mockRestore();
+      const params = { model: a, after: p.after, limit: p.limit, ...(p.withFeatures ? { backbone: 'bb' } : {}) };
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
+      expect(plan.map((r) => r.detail).join(' ')).not.toMatch(/TEMP B-TREE|items_status/);
+    }
     lab.close();
   });
 
