@@ -4,7 +4,7 @@ import { ExactIndex, topKParallel } from './exact.ts';
 import { fromRows, type Matrix } from './matrix.ts';
 import { distance, mahalanobis, type Metric } from './metrics.ts';
 import { createRng } from '../util/random.ts';
-import { neighboursOf, topK, type TopKResult } from './topk.ts';
+import { NATIVE_MIN_ROWS, neighboursOf, topK, type TopKResult } from './topk.ts';
 
 function randomMatrix(rows: number, dim: number, seed: number, quantise = 0): Matrix {
   const g = createRng(seed).normal;
@@ -52,6 +52,36 @@ function expectMatches(res: TopKResult, ref: { idx: number[]; dist: number[] }[]
 }
 
 const metrics: Metric[] = ['cosine', 'euclidean', 'sqeuclidean', 'l1'];
+
+describe('topK of one cosine query over a large gallery (the native scan, proven exact)', () => {
+  // Quantised values make many exact ties; row 5000 repeats row 17 and row 5001 is a zero row later on.
+  const g = randomMatrix(NATIVE_MIN_ROWS + 1500, 12, 3, 2);
+  g.data.copyWithin(5000 * 12, 17 * 12, 18 * 12);
+  const queries = Array.from({ length: 12 }, (_, i) => ({
+    data: g.data.slice((17 + 131 * i) * 12, (18 + 131 * i) * 12),
+    rows: 1,
+    dim: 12,
+  }));
+
+  it('equals a brute-force full sort, ties by the lower row, with and without a mask', () => {
+    const every3rd = (r: number) => r % 3 === 0;
+    const sparse = (r: number) => r % 97 === 5;
+    for (const q of queries) {
+      expectMatches(topK(q, g, 24), bruteForce(q, g, 24, 'cosine'));
+      for (const allowed of [every3rd, sparse])
+        expectMatches(topK(q, g, 24, { filter: allowed }), bruteForce(q, g, 24, 'cosine', allowed));
+    }
+    const twin = neighboursOf(topK(queries[0], g, 2), 0);
+    expect(twin.map((n) => n.row)).toEqual([17, 5000]);
+    expect(neighboursOf(topK(queries[0], g, 3, { filter: () => false }), 0)).toEqual([]);
+  });
+
+  it('gives the same answer when the gallery holds a zero row (the calling-thread scan answers then)', () => {
+    const withZero = { ...g, data: g.data.slice() };
+    withZero.data.fill(0, 5001 * 12, 5002 * 12);
+    for (const q of queries.slice(0, 3)) expectMatches(topK(q, withZero, 10), bruteForce(q, withZero, 10, 'cosine'));
+  });
+});
 
 describe('topK (calling thread)', () => {
   const g = randomMatrix(700, 19, 1);

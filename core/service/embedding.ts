@@ -1,8 +1,9 @@
 import type { ApiHandlers } from '../api/contract.ts';
 import { ApiError } from '../api/rpc.ts';
 import { captionsToEmbed, itemsToEmbed } from '../store/embeddings.ts';
-import { kindHasText, parseStoredConfig } from '../model/stored.ts';
-import { finishedModelIds, getModel, listModels } from '../store/models.ts';
+import { readBackboneModelConfig } from '../model/backbone-model.ts';
+import { kindHasText, readModelKind } from '../model/stored.ts';
+import { finishedModelIds, listModels } from '../store/models.ts';
 import type { ServiceContext } from './context.ts';
 
 export type EmbeddingApi = Pick<ApiHandlers, 'startEmbedding'>;
@@ -13,11 +14,12 @@ export type EmbeddingApi = Pick<ApiHandlers, 'startEmbedding'>;
  */
 function behind(ctx: ServiceContext, modelId: number): boolean {
   const db = ctx.lab.db;
-  const stored = parseStoredConfig(getModel(db, modelId).config, modelId);
+  const kind = readModelKind(db, modelId);
   const page = { all: false, after: 0, limit: 1 };
-  const images = stored.kind === 'backbone' ? { ...page, withFeatures: stored.config.backbone } : page;
+  const images =
+    kind === 'backbone' ? { ...page, withFeatures: readBackboneModelConfig(ctx.lab, modelId).backbone } : page;
   if (itemsToEmbed(db, modelId, images).length > 0) return true;
-  return kindHasText(stored.kind) && captionsToEmbed(db, modelId, page).length > 0;
+  return kindHasText(kind) && captionsToEmbed(db, modelId, page).length > 0;
 }
 
 /**
