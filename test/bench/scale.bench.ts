@@ -4,10 +4,11 @@
  * else resources/sample (`--source DIR` for another folder with captions.tsv and labels.tsv), then prints one table:
  * import beside plain sharp, features, embedding, lab size, Library page, search through HTTP, k-NN, the K curve,
  * the Map, export and peak RSS, each against its goal (scale/run.ts). `--image-size 32` trains the embedding CNN on
- * 32 px inputs (4× less work per image; d stays 128), `--keep DIR` keeps the lab and export there.
+ * 32 px inputs (4× less work per image; d stays 128), `--keep DIR` keeps the lab and export there, and
+ * `--lab DIR/scale.nearlab` measures only the use rows (Library, search, k-NN, K curve, Map, export) on such a kept lab.
  */
 import { parseArgs } from 'node:util';
-import { formatTable, runScaleBench } from './scale/run.ts';
+import { formatTable, measureExistingLab, runScaleBench } from './scale/run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -18,8 +19,17 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '40' },
     'image-size': { type: 'string', default: '64' },
     keep: { type: 'string' },
+    lab: { type: 'string' },
   },
 });
+if (values.lab) {
+  const r = await measureExistingLab(values.lab, {
+    repeats: Number(values.repeats),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  console.log(formatTable(r));
+  process.exit(0);
+}
 const items = Number(values.items);
 const report = await runScaleBench({
   items,

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/corpus.ts';
 import { SAMPLE_SOURCE } from './scale/generate.ts';
-import { runScaleBench } from './scale/run.ts';
+import { measureExistingLab, runScaleBench } from './scale/run.ts';
 
 const STEPS = [
   'generate',
@@ -27,6 +28,7 @@ const STEPS = [
 // Nothing about time is asserted: only that every row was measured.
 describe('bench:scale smoke run', () => {
   it('measures every row of the table on a small generated lab', async () => {
+    const workDir = tempDir('nearlab-scale-');
     const r = await runScaleBench({
       items: 600,
       subset: 40,
@@ -34,10 +36,16 @@ describe('bench:scale smoke run', () => {
       repeats: 2,
       imageSize: 16,
       outDir: tempDir('nearlab-scale-gen-'),
-      workDir: tempDir('nearlab-scale-'),
+      workDir,
     });
     expect(r.source).toBe('sample');
     expect(r.rows.map((x) => x.step)).toEqual(STEPS);
     for (const row of r.rows) expect(row.value, row.step).toMatch(/\d/);
+
+    // `--lab`: the use rows again on the kept lab, without building it anew.
+    const again = await measureExistingLab(join(workDir, 'scale.nearlab'), { repeats: 1 });
+    expect(again.items).toBe(600);
+    expect(again.rows.map((x) => x.step)).toEqual(STEPS.slice(STEPS.indexOf('lab file')));
+    for (const row of again.rows) expect(row.value, row.step).toMatch(/\d/);
   }, 600_000);
 });

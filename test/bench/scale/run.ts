@@ -7,7 +7,7 @@
  * d = 128, is trained on its train split for one epoch) and `b/` (the rest: imported, then embedded by that model,
  * the real import → embed job path). Features cost ~20 images/s on 2 cores, so only the subset gets them.
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -182,112 +182,7 @@ export async function runScaleBench(o: ScaleOptions): Promise<ScaleReport> {
       );
     } else row('embedding', 'not run', 'no embed job after the import');
 
-    lab.db.pragma('wal_checkpoint(TRUNCATE)');
-    const bytes = statSync(labPath).size;
-    row('lab file', `${fmt(bytes / o.items / 1024)} KB/item`, `${fmt(bytes / 2 ** 20, 0)} MB for ${o.items} items`);
-
-    // The Library's first page with a filter (label, then label + text), as the Library view asks for it.
-    const labels = Object.keys((await call('info', {})).labels).sort();
-    const lib = await timed(repeats, (i) =>
-      call('listItems', { offset: 0, limit: 200, label: labels[i % labels.length], split: 'train' }),
-    );
-    row(
-      'Library page (label + split filter)',
-      `cold ${fmt(lib.cold)} ms, p50 ${fmt(lib.p50)} ms, p95 ${fmt(lib.p95)} ms`,
-      `first 200 of a label's train items, with the total (${lib.last.total}); ${labels.length} labels`,
-      '≤ 50 ms',
-      Math.max(lib.p95, lib.cold) <= 50,
-    );
-    const words = ['face', 'red', 'cat', 'flag', 'bright', 'heart', 'hand', 'car'];
-    const libText = await timed(repeats, (i) =>
-      call('listItems', { offset: 0, limit: 200, text: words[i % words.length] }),
-    );
-    row(
-      'Library page (text filter)',
-      `cold ${fmt(libText.cold)} ms, p50 ${fmt(libText.p50)} ms, p95 ${fmt(libText.p95)} ms`,
-      'first 200 items whose caption or path holds a word, with the total',
-      '≤ 50 ms',
-      Math.max(libText.p95, libText.cold) <= 50,
-    );
-
-    // Text→image search through the HTTP server (browser mode), with the hits' metadata (path, label, caption).
-    const server = await startServer({ service, staticDir: work, port: 0 });
-    try {
-      const queries = ['red apple', 'cat', 'grinning face', 'flag', 'bright heart', 'car', 'tree', 'dark moon'];
-      const post = async (body: unknown) => {
-        const r = await fetch(`http://127.0.0.1:${server.port}/api/search?token=${server.token}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        const j = (await r.json()) as { ok: boolean; result: Results['search']; error?: { message: string } };
-        if (!j.ok) throw new Error(j.error?.message);
-        return j.result;
-      };
-      const s = await timed(repeats, (i) => post({ query: { text: queries[i % queries.length] }, k: 24 }));
-      row(
-        'text→image search (HTTP)',
-        `cold ${fmt(s.cold)} ms, p50 ${fmt(s.p50)} ms, p95 ${fmt(s.p95)} ms`,
-        `hybrid, k = 24, over ${o.items} images, with path, label and caption of each hit; cold loads the gallery`,
-        'p95 ≤ 20 ms',
-        s.p95 <= 20,
-      );
-      const sf = await timed(repeats, (i) =>
-        post({ query: { text: queries[i % queries.length] }, k: 24, filters: { label: labels[i % labels.length] } }),
-      );
-      row(
-        'text→image search, label filter (HTTP)',
-        `cold ${fmt(sf.cold)} ms, p50 ${fmt(sf.p50)} ms, p95 ${fmt(sf.p95)} ms`,
-        'as above, only items of one label',
-        'p95 ≤ 20 ms',
-        sf.p95 <= 20,
-      );
-    } finally {
-      await server.close();
-    }
-
-    const firstB = (await call('listItems', { offset: subset, limit: 1 })).items[0]?.id ?? 1;
-    const c = await timed(Math.min(repeats, 10), (i) =>
-      call('classify', { image: { itemId: firstB + i }, method: { kind: 'knn', k: 5 } }),
-    );
-    row(
-      'k-NN classification of one image',
-      `cold ${fmt(c.cold)} ms, p50 ${fmt(c.p50)} ms, p95 ${fmt(c.p95)} ms`,
-      'a lab item, k = 5, against the labeled train items',
-    );
-
-    t = performance.now();
-    const curve = await call('knnCurve', { maxK: 50 });
-    row('K curve', `${fmt(ms(t) / 1000, 2)} s`, `leave-one-out accuracy for K = 1…50, best K ${curve.bestK}`);
-
-    t = performance.now();
-    const pca = await call('projection', { method: 'pca', limit: 20_000 });
-    row(
-      'Map, PCA',
-      `${fmt(ms(t) / 1000, 2)} s`,
-      `${pca.points.length} points (the API's largest limit)`,
-      '≤ 10 s',
-      ms(t) <= 10_000,
-    );
-    t = performance.now();
-    const umap = await call('projection', { method: 'umap' });
-    row(
-      'Map, UMAP',
-      `${fmt(ms(t) / 1000, 2)} s`,
-      `${umap.points.length} points (the default sample)`,
-      '≤ 10 s',
-      ms(t) <= 10_000,
-    );
-
-    t = performance.now();
-    const ex = await exportProjector(lab, modelId ?? pca.modelId, join(work, 'export'));
-    const exBytes =
-      statSync(join(work, 'export', 'vectors.tsv')).size + statSync(join(work, 'export', 'metadata.tsv')).size;
-    row(
-      'export (Embedding Projector TSV)',
-      `${fmt(ms(t) / 1000, 2)} s`,
-      `${ex.images} images + ${ex.captions} captions, ${fmt(exBytes / 2 ** 20, 0)} MB`,
-    );
+    await measureUse({ service, call, row, lab, labPath, work, modelId, firstItem: subset, repeats, items: o.items });
   } finally {
     await service.closeTheoryWorkers();
     lab.close();
@@ -302,6 +197,168 @@ export async function runScaleBench(o: ScaleOptions): Promise<ScaleReport> {
   );
   if (!o.workDir) rmSync(work, { recursive: true, force: true });
   return { items: o.items, subset, source: gen.source, rows };
+}
+
+interface UseContext {
+  service: NearlabService;
+  call: <M extends MethodName>(m: M, p: Params<M>) => Promise<Results[M]>;
+  row: (step: string, value: string, note?: string, goal?: string | null, met?: boolean | null) => void;
+  lab: Lab;
+  labPath: string;
+  /** Where the export goes. */
+  work: string;
+  modelId: number | undefined;
+  /** Items from here on are classified by k-NN (the bulk, not the training subset). */
+  firstItem: number;
+  repeats: number;
+  items: number;
+}
+
+/** The rows of a user's work in a filled lab: lab size, Library, search, k-NN, K curve, Map, export. */
+async function measureUse({ service, call, row, lab, labPath, work, modelId, firstItem, repeats, items }: UseContext) {
+  lab.db.pragma('wal_checkpoint(TRUNCATE)');
+  const bytes = statSync(labPath).size;
+  row('lab file', `${fmt(bytes / items / 1024)} KB/item`, `${fmt(bytes / 2 ** 20, 0)} MB for ${items} items`);
+
+  // The Library's first page with a filter (label, then label + text), as the Library view asks for it.
+  const labels = Object.keys((await call('info', {})).labels).sort();
+  const lib = await timed(repeats, (i) =>
+    call('listItems', { offset: 0, limit: 200, label: labels[i % labels.length], split: 'train' }),
+  );
+  row(
+    'Library page (label + split filter)',
+    `cold ${fmt(lib.cold)} ms, p50 ${fmt(lib.p50)} ms, p95 ${fmt(lib.p95)} ms`,
+    `first 200 of a label's train items, with the total (${lib.last.total}); ${labels.length} labels`,
+    '≤ 50 ms',
+    Math.max(lib.p95, lib.cold) <= 50,
+  );
+  const words = ['face', 'red', 'cat', 'flag', 'bright', 'heart', 'hand', 'car'];
+  const libText = await timed(repeats, (i) =>
+    call('listItems', { offset: 0, limit: 200, text: words[i % words.length] }),
+  );
+  row(
+    'Library page (text filter)',
+    `cold ${fmt(libText.cold)} ms, p50 ${fmt(libText.p50)} ms, p95 ${fmt(libText.p95)} ms`,
+    'first 200 items whose caption or path holds a word, with the total',
+    '≤ 50 ms',
+    Math.max(libText.p95, libText.cold) <= 50,
+  );
+
+  // Text→image search through the HTTP server (browser mode), with the hits' metadata (path, label, caption).
+  const server = await startServer({ service, staticDir: work, port: 0 });
+  try {
+    const queries = ['red apple', 'cat', 'grinning face', 'flag', 'bright heart', 'car', 'tree', 'dark moon'];
+    const post = async (body: unknown) => {
+      const r = await fetch(`http://127.0.0.1:${server.port}/api/search?token=${server.token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const j = (await r.json()) as { ok: boolean; result: Results['search']; error?: { message: string } };
+      if (!j.ok) throw new Error(j.error?.message);
+      return j.result;
+    };
+    const s = await timed(repeats, (i) => post({ query: { text: queries[i % queries.length] }, k: 24 }));
+    row(
+      'text→image search (HTTP)',
+      `cold ${fmt(s.cold)} ms, p50 ${fmt(s.p50)} ms, p95 ${fmt(s.p95)} ms`,
+      `hybrid, k = 24, over ${items} images, with path, label and caption of each hit; cold loads the gallery`,
+      'p95 ≤ 20 ms',
+      s.p95 <= 20,
+    );
+    const sf = await timed(repeats, (i) =>
+      post({ query: { text: queries[i % queries.length] }, k: 24, filters: { label: labels[i % labels.length] } }),
+    );
+    row(
+      'text→image search, label filter (HTTP)',
+      `cold ${fmt(sf.cold)} ms, p50 ${fmt(sf.p50)} ms, p95 ${fmt(sf.p95)} ms`,
+      'as above, only items of one label',
+      'p95 ≤ 20 ms',
+      sf.p95 <= 20,
+    );
+  } finally {
+    await server.close();
+  }
+
+  const firstB = (await call('listItems', { offset: firstItem, limit: 1 })).items[0]?.id ?? 1;
+  const c = await timed(Math.min(repeats, 10), (i) =>
+    call('classify', { image: { itemId: firstB + i }, method: { kind: 'knn', k: 5 } }),
+  );
+  row(
+    'k-NN classification of one image',
+    `cold ${fmt(c.cold)} ms, p50 ${fmt(c.p50)} ms, p95 ${fmt(c.p95)} ms`,
+    'a lab item, k = 5, against the labeled train items',
+  );
+
+  let t = performance.now();
+  const curve = await call('knnCurve', { maxK: 50 });
+  row('K curve', `${fmt(ms(t) / 1000, 2)} s`, `leave-one-out accuracy for K = 1…50, best K ${curve.bestK}`);
+
+  t = performance.now();
+  const pca = await call('projection', { method: 'pca', limit: 20_000 });
+  row(
+    'Map, PCA',
+    `${fmt(ms(t) / 1000, 2)} s`,
+    `${pca.points.length} points (the API's largest limit)`,
+    '≤ 10 s',
+    ms(t) <= 10_000,
+  );
+  t = performance.now();
+  const umap = await call('projection', { method: 'umap' });
+  row(
+    'Map, UMAP',
+    `${fmt(ms(t) / 1000, 2)} s`,
+    `${umap.points.length} points (the default sample)`,
+    '≤ 10 s',
+    ms(t) <= 10_000,
+  );
+
+  t = performance.now();
+  const ex = await exportProjector(lab, modelId ?? pca.modelId, join(work, 'export'));
+  const exBytes =
+    statSync(join(work, 'export', 'vectors.tsv')).size + statSync(join(work, 'export', 'metadata.tsv')).size;
+  row(
+    'export (Embedding Projector TSV)',
+    `${fmt(ms(t) / 1000, 2)} s`,
+    `${ex.images} images + ${ex.captions} captions, ${fmt(exBytes / 2 ** 20, 0)} MB`,
+  );
+}
+
+/**
+ * The use rows only (lab size, Library, search, k-NN, K curve, Map, export, RSS) on a lab filled earlier, e.g. one
+ * kept with `--keep`: re-measures a change without generating, importing and embedding again. The lab is opened in
+ * place (pending migrations run); its newest finished trained model is the one searched.
+ */
+export async function measureExistingLab(
+  labPath: string,
+  o: { repeats?: number; log?: (line: string) => void } = {},
+): Promise<ScaleReport> {
+  const log = o.log ?? (() => {});
+  const rows: ScaleRow[] = [];
+  const row = (step: string, value: string, note = '', goal: string | null = null, met: boolean | null = null) => {
+    rows.push({ step, value, goal, met, note });
+    log(`${step}: ${value}${goal ? ` (goal ${goal}: ${met ? 'met' : 'NOT met'})` : ''}${note ? ` — ${note}` : ''}`);
+  };
+  const work = mkdtempSync(join(tmpdir(), 'nearlab-scale-use-'));
+  const lab = Lab.open(labPath);
+  const service = new NearlabService(lab, { featuresAfterImport: false, theoryWorkers: 'never' });
+  const call = <M extends MethodName>(m: M, p: Params<M>): Promise<Results[M]> => invoke(service.api, m, p);
+  let items: number;
+  try {
+    items = (await call('info', {})).items;
+    const modelId = (await call('models', {})).models
+      .filter((m) => m.status === 'done' && m.kind === 'trained')
+      .at(-1)?.id;
+    const repeats = o.repeats ?? 40;
+    await measureUse({ service, call, row, lab, labPath, work, modelId, firstItem: items >> 1, repeats, items });
+  } finally {
+    await service.closeTheoryWorkers();
+    lab.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const rss = process.resourceUsage().maxRSS / 1024;
+  row('peak RSS of the process', `${fmt(rss, 0)} MB`, 'the use rows only, on a filled lab', '≤ 2 GB', rss <= 2048);
+  return { items, subset: 0, source: labPath, rows };
 }
 
 /** The report as a Markdown table. */
