@@ -239,7 +239,7 @@ async function measureUse({ service, call, row, lab, labPath, work, modelId, fir
   row(
     'Library page (text filter)',
     `cold ${fmt(libText.cold)} ms, p50 ${fmt(libText.p50)} ms, p95 ${fmt(libText.p95)} ms`,
-    'first 200 items whose caption or path holds a word, with the total',
+    'first 200 items with a caption or path word that starts with the word, with the total',
     '≤ 50 ms',
     Math.max(libText.p95, libText.cold) <= 50,
   );
@@ -299,7 +299,7 @@ async function measureUse({ service, call, row, lab, labPath, work, modelId, fir
   row(
     'Map, PCA',
     `${fmt(ms(t) / 1000, 2)} s`,
-    `${pca.points.length} points (the API's largest limit)`,
+    `${pca.points.length} points (every item, up to the API's largest limit, 20,000)`,
     '≤ 10 s',
     ms(t) <= 10_000,
   );
