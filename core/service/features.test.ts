@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
 import { DEFAULT_BACKBONE } from '../model/backbones/index.ts';
 import { featureCoverage } from '../store/features.ts';
 import { Lab } from '../store/lab.ts';
 import { makeImage, tempDir, write } from '../../test/helpers/corpus.ts';
 import { NearlabService } from './service.ts';
+import { callApi } from './testing/call-api.ts';
 
-async function call<M extends keyof Results>(service: NearlabService, method: M, p: unknown = {}) {
-  const r = await dispatch(service.api, method, p);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.result as Results[M];
-}
+const call = callApi;
 
 describe('features jobs', () => {
   it('an import job queues a features job for the default backbone; startFeatures runs one on request', async () => {

@@ -4,14 +4,14 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiEvent, Results } from '../api/contract.ts';
-import { dispatch } from '../api/rpc.ts';
+import type { ApiEvent } from '../api/contract.ts';
 import { importFolder } from '../data/import/import-folder.ts';
 import { embeddingCounts } from '../store/embeddings.ts';
 import { lockPath } from '../store/job-lock.ts';
 import { Lab } from '../store/lab.ts';
 import { makeImage, tempDir, write } from '../../test/helpers/corpus.ts';
 import { NearlabService } from './service.ts';
+import { callApi } from './testing/call-api.ts';
 
 const services: NearlabService[] = [];
 afterEach(async () => {
@@ -34,11 +34,7 @@ async function labService(): Promise<{ service: NearlabService; root: string; ev
   return { service, root, events };
 }
 
-async function call<M extends keyof Results>(service: NearlabService, method: M, p: unknown): Promise<Results[M]> {
-  const r = await dispatch(service.api, method, p);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { kind: r.error.kind });
-  return r.result as Results[M];
-}
+const call = callApi;
 
 const idOf = (service: NearlabService, path: string) =>
   (service.lab.db.prepare('SELECT id FROM items WHERE path = ?').get(path) as { id: number }).id;

@@ -9,14 +9,11 @@ import { makeBadCorpus, SAMPLE_DIR, tempDir } from '../../test/helpers/corpus.ts
 import type { Results } from '../api/contract.ts';
 import { dispatch } from '../api/rpc.ts';
 import { NearlabService } from './service.ts';
+import { callApi } from './testing/call-api.ts';
 
 let service: NearlabService;
 
-async function call<M extends keyof Results>(method: M, p: unknown = {}): Promise<Results[M]> {
-  const r = await dispatch(service.api, method, p);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.result as Results[M];
-}
+const call = <M extends keyof Results>(method: M, p: unknown = {}) => callApi(service, method, p);
 
 beforeAll(async () => {
   const lab = Lab.open(join(tempDir(), 'svc.lab'));

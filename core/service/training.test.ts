@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Results } from '../api/contract.ts';
-import { dispatch } from '../api/rpc.ts';
 import { DEFAULT_BACKBONE } from '../model/backbones/index.ts';
 import { defaultTrainConfig } from '../model/config.ts';
 import { TINY_CONFIG } from '../model/testing/tiny-config.ts';
@@ -10,15 +8,12 @@ import type { Lab } from '../store/lab.ts';
 import { createModel } from '../store/models.ts';
 import { createFixtureLab } from '../store/testing/fixture-lab.ts';
 import { NearlabService } from './service.ts';
+import { callApi } from './testing/call-api.ts';
 
 let lab: Lab | undefined;
 afterEach(() => lab?.close());
 
-async function call<M extends keyof Results>(service: NearlabService, method: M, p: unknown = {}): Promise<Results[M]> {
-  const r = await dispatch(service.api, method, p);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.result as Results[M];
-}
+const call = callApi;
 
 describe('trainingDefaults', () => {
   it('gives the default of every setting from the training configuration, under startTraining’s names', async () => {

@@ -1,8 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { JobState, Results } from '../../core/api/contract.ts';
-import { dispatch } from '../../core/api/rpc.ts';
+import type { JobState } from '../../core/api/contract.ts';
 import { embedModel } from '../../core/model/embed-incremental.ts';
 import { NearlabService } from '../../core/service/service.ts';
 import { embeddingCoverage, readEmbeddings } from '../../core/store/embeddings.ts';
@@ -10,6 +9,7 @@ import { Lab } from '../../core/store/lab.ts';
 import { labWithTinyModel } from '../helpers/tiny-model.ts';
 import { runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
+import { callApi } from '../../core/service/testing/call-api.ts';
 
 const FIRST = 150;
 const NAMES = readdirSync(join(SAMPLE_DIR, 'images')).sort();
@@ -39,11 +39,7 @@ function replaceImage(name: string, withName: string, seconds: number): void {
   utimesSync(file, t, t);
 }
 
-async function call<M extends keyof Results>(service: NearlabService, method: M, p: unknown): Promise<Results[M]> {
-  const r = await dispatch(service.api, method, p);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.result as Results[M];
-}
+const call = callApi;
 
 function itemId(lab: Lab, root: string, path: string): number {
   const row = lab.db

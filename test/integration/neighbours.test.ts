@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Results } from '../../core/api/contract.ts';
 import { dispatch } from '../../core/api/rpc.ts';
 import { NearlabService } from '../../core/service/service.ts';
 import { Lab } from '../../core/store/lab.ts';
@@ -10,6 +9,7 @@ import { search } from '../../core/service/search/search.ts';
 import { labWithTinyModel } from '../helpers/tiny-model.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
+import { callApi } from '../../core/service/testing/call-api.ts';
 
 let labPath: string;
 let modelId: number;
@@ -183,11 +183,7 @@ describe('the ANN index', () => {
 });
 
 describe('the API on a trained lab', () => {
-  async function call<M extends keyof Results>(service: NearlabService, method: M, p: unknown): Promise<Results[M]> {
-    const r = await dispatch(service.api, method, p);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.result as Results[M];
-  }
+  const call = callApi;
 
   it('lists models with history, searches, classifies, evaluates and projects', async () => {
     const lab = Lab.open(labPath);

@@ -9,6 +9,7 @@ import { Lab } from '../../core/store/lab.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 import { labWithTinyModel } from '../helpers/tiny-model.ts';
+import { callApi } from '../../core/service/testing/call-api.ts';
 
 let labPath: string;
 let modelId: number;
@@ -17,11 +18,7 @@ let service: NearlabService;
 /** The labels the sample gives, kept while the test takes some away. */
 const truth = new Map<number, string>();
 
-async function call<M extends keyof Results>(method: M, p: unknown): Promise<Results[M]> {
-  const r = await dispatch(service.api, method, p);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.result as Results[M];
-}
+const call = <M extends keyof Results>(method: M, p: unknown = {}) => callApi(service, method, p);
 
 async function refusal(method: keyof Results, p: unknown): Promise<string> {
   const r = await dispatch(service.api, method, p);
