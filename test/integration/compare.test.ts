@@ -16,6 +16,7 @@ import { runCli, runCliJson } from '../helpers/cli.ts';
 import { SAMPLE_DIR, tempDir } from '../helpers/corpus.ts';
 import { labWithTinyModel } from '../helpers/tiny-model.ts';
 import { callApi } from '../../core/service/testing/call-api.ts';
+import { TINY_CONFIG } from '../../core/model/testing/tiny-config.ts';
 
 let labPath: string;
 let modelA: number;
@@ -47,21 +48,13 @@ beforeAll(async () => {
   labPath = join(tempDir(), 'compare.lab');
   modelA = await labWithTinyModel(labPath, SAMPLE_DIR, 3);
   lab = Lab.open(labPath);
+  // Model B: the tiny model, narrower and trained less, so that the two differ.
   const b = await train(
     lab,
+    { ...TINY_CONFIG, epochs: 2, model: { ...TINY_CONFIG.model, widths: [4, 8] } },
     {
-      epochs: 2,
-      batchSize: 32,
-      lr: 3e-3,
-      model: {
-        backbone: 'scratch',
-        imageSize: 16,
-        widths: [4, 8],
-        dim: 16,
-        text: { embedDim: 16, hidden: 32, buckets: 256 },
-      },
+      threads: 'local',
     },
-    { threads: 'local' },
   );
   modelB = b.modelId;
   service = new NearlabService(lab, { featuresAfterImport: false });
