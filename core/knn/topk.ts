@@ -43,6 +43,8 @@ export interface PreparedGallery {
   /** Squared L2 norms of `vectors` rows. */
   norms: Float64Array;
   maxNorm: number;
+  /** Some row is all zeros (its cosine distance is 1 to everything, which the native scan does not give). */
+  hasZeroRow: boolean;
   /** Input dimension expected from queries. */
   inputDim: number;
 }
@@ -53,8 +55,12 @@ export function prepareGallery(gallery: Matrix, metric: Metric = 'cosine'): Prep
   const vectors = typeof m === 'string' ? gallery : applyMap(gallery, m);
   const norms = rowSquaredNorms(vectors);
   let maxNorm = 0;
-  for (let i = 0; i < norms.length; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
-  return { metric: m, vectors, norms, maxNorm, inputDim: gallery.dim };
+  let hasZeroRow = false;
+  for (let i = 0; i < norms.length; i++) {
+    if (norms[i] > maxNorm) maxNorm = norms[i];
+    if (norms[i] === 0) hasZeroRow = true;
+  }
+  return { metric: m, vectors, norms, maxNorm, hasZeroRow, inputDim: gallery.dim };
 }
 
 /** Kernel family for a metric: dot-product modes, or the exact L1 scan. */
@@ -144,7 +150,6 @@ export const NATIVE_MIN_ROWS = 4096;
 const NATIVE_PAD = 64;
 /** Bound on |usearch's f32 cosine distance − the exact one| (measured ≤ 3e-8 at 128-d; a wide margin). */
 const NATIVE_ERROR = 1e-5;
-const hasZeroRow = new WeakMap<PreparedGallery, boolean>();
 
 /**
  * One cosine query's exact top-k with the candidates found by usearch's native scan (f32, every row, one thread):
@@ -161,13 +166,7 @@ function nativeCosineTop(
   mask: Uint8Array | null,
 ): TopKResult | null {
   const { data: g, rows, dim } = prep.vectors;
-  if (qn === 0) return null;
-  if (!hasZeroRow.has(prep))
-    hasZeroRow.set(
-      prep,
-      prep.norms.some((n) => n === 0),
-    );
-  if (hasZeroRow.get(prep)) return null;
+  if (qn === 0 || prep.hasZeroRow) return null;
   let allowed = rows;
   if (mask) {
     allowed = 0;
