@@ -295,7 +295,7 @@ export function suspectHandlers(items: ItemSummary[], votes: Record<number, stri
 type DuplicateResults = Results['duplicates'];
 
 /**
- * duplicates / markPair / reviewDuplicates / hiddenFiles / unhideFiles over fixed groups (lists of item ids)
+ * duplicates / markPair / reviewDuplicates / unkeepDuplicates / hiddenFiles / unhideFiles over fixed groups (lists of item ids)
  * and candidate pairs: a group drops out when all its members are kept, hidden items leave their groups.
  */
 export function duplicateHandlers(
@@ -382,6 +382,7 @@ export function duplicateHandlers(
       }
       return { kept: p.keep?.length ?? 0, hidden: p.hide?.length ?? 0 };
     },
+    unkeepDuplicates: (p) => ({ unkept: p.ids.filter((id) => kept.delete(id)).length }),
     hiddenFiles: () => ({ files: [...hidden.values()] }),
     unhideFiles: (p) => {
       const n = p.ids.filter((id) => hidden.delete(id)).length;

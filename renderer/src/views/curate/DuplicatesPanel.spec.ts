@@ -106,6 +106,36 @@ describe('DuplicatesPanel', () => {
     await waitFor(() => expect(groups()).toEqual(['1-2-3']));
   });
 
+  it('takes back a keep: Undo keep after a review, and Un-keep on a reviewed group once reviewed groups are shown', async () => {
+    const core = show();
+    await waitFor(() => expect(groups()).toHaveLength(2));
+    await fireEvent.click(screen.getByRole('button', { name: 'Review the group of item-4.png' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Keep all (not duplicates)' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Apply: keep all 2' }));
+    await waitFor(() => expect(groups()).toEqual(['1-2-3']));
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Undo keep' }));
+    await waitFor(() => expect(core.lastParams('unkeepDuplicates')).toEqual({ ids: [4, 5] }));
+    await waitFor(() => expect(groups()).toEqual(['1-2-3', '4-5']));
+    expect(screen.getByRole('status').textContent).toContain('2 images no longer kept');
+    expect(screen.queryByRole('button', { name: 'Undo keep' })).toBeNull();
+
+    // Keep the group again; it drops out, and comes back, marked, with reviewed groups shown.
+    await fireEvent.click(screen.getByRole('button', { name: 'Review the group of item-4.png' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Keep all (not duplicates)' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Apply: keep all 2' }));
+    await waitFor(() => expect(groups()).toEqual(['1-2-3']));
+    expect(screen.queryByRole('button', { name: 'Un-keep the group of item-1.png' })).toBeNull();
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Show reviewed groups' }));
+    await waitFor(() => expect(core.lastParams('duplicates')).toEqual({ modelId: 2, includeReviewed: true }));
+    await waitFor(() => expect(groups()).toEqual(['1-2-3', '4-5']));
+    const reviewed = screen.getAllByTestId('duplicate-group')[1];
+    expect(reviewed.textContent).toContain('all kept');
+    await fireEvent.click(within(reviewed).getByRole('button', { name: 'Un-keep the group of item-4.png' }));
+    await waitFor(() => expect(core.lastParams('unkeepDuplicates')).toEqual({ ids: [4, 5] }));
+    await waitFor(() => expect(screen.getAllByTestId('duplicate-group')[1].textContent).not.toContain('kept'));
+  });
+
   it('shows hidden files again', async () => {
     const core = show();
     await waitFor(() => expect(groups()).toHaveLength(2));
