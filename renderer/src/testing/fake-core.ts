@@ -117,15 +117,23 @@ export function makeInfo(items: ItemSummary[], lab = '/tmp/test.lab'): Results['
 }
 
 /** listItems over a fixed list, filtering as core does. */
+/** Words as core's item_words index cuts them: runs of letters and digits, accents and case folded. */
+const foldedWords = (text: string) =>
+  (text.match(/[\p{L}\p{N}\p{Co}\p{M}]+/gu) ?? []).map((w) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
+
+/** listItems as core answers it: a text matches when each of its words begins a word of the path or a caption. */
 export function listFrom(items: ItemSummary[]) {
   return (p: Params<'listItems'>): Results['listItems'] => {
-    const words = (p.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const hits = items.filter(
-      (it) =>
+    const words = foldedWords(p.text ?? '');
+    const blank = !(p.text ?? '').trim();
+    const hits = items.filter((it) => {
+      const own = foldedWords([it.path, ...it.captions].join(' '));
+      return (
         (!p.split || it.split === p.split) &&
         (p.label === undefined || it.label === p.label) &&
-        words.every((w) => it.path.toLowerCase().includes(w) || it.captions.some((c) => c.toLowerCase().includes(w))),
-    );
+        (blank || (words.length > 0 && words.every((w) => own.some((o) => o.startsWith(w)))))
+      );
+    });
     const offset = p.offset ?? 0;
     return { total: hits.length, items: hits.slice(offset, offset + (p.limit ?? 200)) };
   };
