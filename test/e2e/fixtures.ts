@@ -86,6 +86,22 @@ export async function ensureModel(server: LabServer): Promise<number> {
   return trained.id;
 }
 
+/**
+ * A caption whose own image the model ranks among the first `top` results. The UI must show what
+ * core ranks; how well a tiny model ranks is core's business, so the flow asks core for a caption
+ * that works and fails only when none of the first items' captions does.
+ */
+export async function findableCaption(server: LabServer, top: number): Promise<{ itemId: number; caption: string }> {
+  const { items } = await server.api('listItems', { limit: 60 });
+  for (const item of items) {
+    const caption = item.captions[0];
+    if (!caption) continue;
+    const { results } = await server.api('search', { query: { text: caption }, k: top });
+    if (results.some((r) => r.itemId === item.id)) return { itemId: item.id, caption };
+  }
+  throw new Error(`the model ranks none of the first ${items.length} captions' images in its top ${top}`);
+}
+
 /** Opens a view of the lab's UI (hash route) and waits for the shell. */
 export async function openView(page: Page, server: LabServer, route: string): Promise<void> {
   const url = new URL(server.url);

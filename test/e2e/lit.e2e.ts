@@ -1,4 +1,4 @@
-import { ensureSample, expect, openView, snap, test, watchConsole } from './fixtures.ts';
+import { ensureSample, expect, findableCaption, openView, snap, test, watchConsole } from './fixtures.ts';
 
 /**
  * The default path of a new lab (issue 11): the import computes the default backbone's features, the Train view's
@@ -36,21 +36,11 @@ test('the default training: a head on the frozen backbone features, then text se
   expect(model?.embedded).toBe(true);
 
   // Text → image with the new model (the default: the newest with a text tower): an item's own caption finds it.
-  const { items } = await freshLab.api('listItems', { label: 'Flags', limit: 40 });
-  let target: { id: number; caption: string } | null = null;
-  for (const it of items) {
-    const caption = it.captions[0];
-    const { results } = await freshLab.api('search', { query: { text: caption }, k: 12 });
-    if (results.some((r) => r.itemId === it.id)) {
-      target = { id: it.id, caption };
-      break;
-    }
-  }
-  if (!target) throw new Error('the LiT model ranks none of 40 flags by their own caption in its top 12');
+  const target = await findableCaption(freshLab, 12);
   await openView(page, freshLab, 'search');
   await page.getByRole('searchbox', { name: 'Search text' }).fill(target.caption);
   await expect(
-    page.getByRole('list', { name: 'Image results' }).locator(`[data-item-id="${target.id}"]`),
+    page.getByRole('list', { name: 'Image results' }).locator(`[data-item-id="${target.itemId}"]`),
   ).toBeVisible();
   await snap(page, testInfo, 'lit-search');
 

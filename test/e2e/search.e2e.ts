@@ -1,21 +1,4 @@
-import type { LabServer } from './server.ts';
-import { ensureModel, expect, openView, snap, test, watchConsole } from './fixtures.ts';
-
-/**
- * A caption whose own image the model ranks among the first `top` results. The UI must show what
- * core ranks; how well a tiny model ranks is core's business, so the flow asks core for a caption
- * that works and fails only when none of the first items' captions does.
- */
-async function findableCaption(server: LabServer, top: number): Promise<{ itemId: number; caption: string }> {
-  const { items } = await server.api('listItems', { limit: 60 });
-  for (const item of items) {
-    const caption = item.captions[0];
-    if (!caption) continue;
-    const { results } = await server.api('search', { query: { text: caption }, k: top });
-    if (results.some((r) => r.itemId === item.id)) return { itemId: item.id, caption };
-  }
-  throw new Error(`the model ranks none of the first ${items.length} captions' images in its top ${top}`);
-}
+import { ensureModel, expect, findableCaption, openView, snap, test, watchConsole } from './fixtures.ts';
 
 test('text → image as you type, then image → image and image → text from a result', async ({
   page,
