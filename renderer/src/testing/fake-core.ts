@@ -116,7 +116,6 @@ export function makeInfo(items: ItemSummary[], lab = '/tmp/test.lab'): Results['
   };
 }
 
-/** listItems over a fixed list, filtering as core does. */
 /** Words as core's item_words index cuts them: runs of letters and digits, accents and case folded. */
 const foldedWords = (text: string) =>
   (text.match(/[\p{L}\p{N}\p{Co}\p{M}]+/gu) ?? []).map((w) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
@@ -303,8 +302,8 @@ export function suspectHandlers(items: ItemSummary[], votes: Record<number, stri
 type DuplicateResults = Results['duplicates'];
 
 /**
- * duplicates / markPair / reviewDuplicates / unkeepDuplicates / hiddenFiles / unhideFiles over fixed groups (lists of item ids)
- * and candidate pairs: a group drops out when all its members are kept, hidden items leave their groups.
+ * duplicates / markPair / reviewDuplicates / unkeepDuplicates / hiddenFiles / unhideFiles over fixed groups (lists
+ * of item ids) and candidate pairs: a group drops out when all its members are kept, hidden items leave their groups.
  */
 export function duplicateHandlers(
   items: ItemSummary[],
