@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { backboneInfo, backboneNames, DEFAULT_BACKBONE, loadBackbone, UnknownBackboneError } from './index.ts';
+import { OnnxBackbone } from './onnx-backbone.ts';
 import { flipHorizontal } from './preprocess.ts';
+import { BackboneRuntimeError, onnxRuntimeFor, runtimeFromEnvironment } from './runtime.ts';
+import { TfBackbone } from './tf-backbone.ts';
 
 /** n distinct synthetic s×s RGB images: diagonal gradients with a bright square off centre (not mirror-symmetric). */
 function images(n: number, s: number): Uint8Array {
@@ -54,6 +57,40 @@ describe('backbones', () => {
     } finally {
       b.dispose();
     }
+  });
+
+  it('the default backbone computes the same features on onnxruntime (its default) as on TF.js', async () => {
+    const onnx = await loadBackbone(DEFAULT_BACKBONE, { threads: 1 });
+    const tfjs = await loadBackbone(DEFAULT_BACKBONE, { runtime: 'tfjs' });
+    try {
+      expect(onnx).toBeInstanceOf(OnnxBackbone);
+      expect(tfjs).toBeInstanceOf(TfBackbone);
+      const three = images(3, onnx.inputSize);
+      const [a, b] = [await onnx.run(three, 3), await tfjs.run(three, 3)];
+      expect(a.length).toBe(b.length);
+      let worst = 0;
+      let largest = 0;
+      for (let i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        largest = Math.max(largest, Math.abs(b[i]));
+      }
+      expect(largest).toBeGreaterThan(0.5);
+      expect(worst).toBeLessThan(1e-4 * largest);
+    } finally {
+      onnx.dispose();
+      tfjs.dispose();
+    }
+  });
+
+  it('NEARLAB_BACKBONE_RUNTIME picks the runtime; without onnxruntime the default falls back to TF.js', async () => {
+    expect(runtimeFromEnvironment({})).toBeNull();
+    expect(runtimeFromEnvironment({ NEARLAB_BACKBONE_RUNTIME: ' tfjs ' })).toBe('tfjs');
+    expect(() => runtimeFromEnvironment({ NEARLAB_BACKBONE_RUNTIME: 'cuda' })).toThrow(BackboneRuntimeError);
+    expect(() => runtimeFromEnvironment({ NEARLAB_BACKBONE_RUNTIME: 'cuda' })).toThrow(/must be onnx or tfjs/);
+    const missing = () => Promise.reject(new Error('onnxruntime-node is not installed'));
+    expect(await onnxRuntimeFor({}, missing)).toBeNull();
+    expect(await onnxRuntimeFor({ runtime: 'tfjs' }, () => Promise.reject(new Error('not called')))).toBeNull();
+    await expect(onnxRuntimeFor({ runtime: 'onnx' }, missing)).rejects.toThrow(/not installed/);
   });
 
   it('mobilenet_v2 (a layers model cut at its pooled features) gives its registered dimension', async () => {

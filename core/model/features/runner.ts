@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../util/workers.ts';
 import { flipHorizontal } from '../backbones/preprocess.ts';
-import { BackboneLoadError, loadBackbone, type Backbone } from '../backbones/index.ts';
+import { BackboneLoadError, loadBackbone, type Backbone, type BackboneRuntime } from '../backbones/index.ts';
 
 /**
  * Runs a backbone on fixed-shape batches: in a worker thread (one wasm thread each, so two runners use both cores)
@@ -20,6 +20,8 @@ export interface BatchRunner {
 export interface RunnerInit {
   backbone: string;
   batch: number;
+  /** The runtime of a registry backbone (default: see backbones/runtime.ts). */
+  runtime?: BackboneRuntime;
 }
 
 export type RunnerRequest = { id: number; rgb: Uint8Array; views: number };
@@ -45,7 +47,7 @@ export async function runViews(
 /** Loads the backbone and runs one all-zero batch of the fixed shape (kernels compiled, buffers allocated). */
 export async function warmBackbone(
   init: RunnerInit,
-  load: (name: string) => Promise<Backbone> = loadBackbone,
+  load: (name: string) => Promise<Backbone> = (name) => loadBackbone(name, { runtime: init.runtime }),
 ): Promise<Backbone> {
   const backbone = await load(init.backbone);
   const s = backbone.inputSize;
