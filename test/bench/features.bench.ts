@@ -1,18 +1,20 @@
 /**
- * Feature extraction speed of the default backbone (nsfwjs' MobileNetV2 ×1.4 at 224×224 on TF.js wasm): images
- * per second through the feature job's runners (fixed-shape batches, one wasm thread per worker, both cores),
- * beside torchvision's MobileNetV2 width 1.4 with random weights on 2 threads (Debian's python3-torchvision) on
- * the very same input bytes and batch size. Preprocessing and the lab are left out of both. Modes run
- * alternately (rounds) and the best round of each counts, so a burst of load from other processes penalises
- * both alike. Run: npx tsx test/bench/features.bench.ts [--batch 8] [--seconds 10] [--rounds 2] [--threads 2]
+ * Feature extraction speed of the default backbone (nsfwjs' MobileNetV2 ×1.4 at 224×224): images per second
+ * through the feature job's runners (fixed-shape batches, one worker per core, each on one thread), on onnxruntime
+ * (the default when it loads: the TF.js graph converted to ONNX) and on TF.js wasm (the fallback), beside
+ * torchvision's MobileNetV2 width 1.4 with random weights on 2 threads (Debian's python3-torchvision) on the very
+ * same input bytes and batch size. Preprocessing and the lab are left out of all. Modes run alternately (rounds)
+ * and the best round of each counts, so a burst of load from other processes penalises all alike.
+ * Run: npx tsx test/bench/features.bench.ts [--batch 8] [--seconds 10] [--rounds 2] [--threads 2]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backboneInfo, DEFAULT_BACKBONE } from '../../core/model/backbones/index.ts';
+import { backboneInfo, DEFAULT_BACKBONE, type BackboneRuntime } from '../../core/model/backbones/index.ts';
 import { startRunners, type BatchRunner } from '../../core/model/features/runner.ts';
+import { loadOrt } from '../../core/model/onnx/runtime.ts';
 import { createRng } from '../../core/util/random.ts';
 
 const args = process.argv.slice(2);
@@ -74,25 +76,45 @@ function pytorch(): number | null {
   return (JSON.parse(out) as { imagesPerSec: number }).imagesPerSec;
 }
 
-const started = performance.now();
-const runners = await startRunners(THREADS, { backbone: DEFAULT_BACKBONE, batch: BATCH });
-const startup = (performance.now() - started) / 1000;
-console.log(
-  `${info.title}: batch ${BATCH} of ${S}×${S}, ${runners.length} worker${runners.length === 1 ? '' : 's'} (started and warmed in ${startup.toFixed(1)} s); load ${loadavg()[0].toFixed(1)}`,
-);
-const hasTorch = existsSync(PYTHON);
-let best = { ours: 0, torch: 0 };
-for (let round = 1; round <= ROUNDS; round++) {
-  const a = await ours(runners);
-  const b = hasTorch ? pytorch() : null;
-  best = { ours: Math.max(best.ours, a), torch: Math.max(best.torch, b ?? 0) };
+/** The runtimes to time: onnxruntime (the default when it loads) and TF.js wasm (the fallback). */
+const runtimes: BackboneRuntime[] = (await loadOrt().then(
+  () => true,
+  () => false,
+))
+  ? ['onnx', 'tfjs']
+  : ['tfjs'];
+const pools = new Map<BackboneRuntime, BatchRunner[]>();
+for (const runtime of runtimes) {
+  const started = performance.now();
+  const runners = await startRunners(THREADS, { backbone: DEFAULT_BACKBONE, batch: BATCH, runtime });
+  pools.set(runtime, runners);
+  const startup = (performance.now() - started) / 1000;
   console.log(
-    `round ${round}: ours ${a.toFixed(1)} images/s, pytorch ${b === null ? 'n/a' : `${b.toFixed(1)} images/s`}; load ${loadavg()[0].toFixed(1)}`,
+    `${info.title} on ${runtime}: batch ${BATCH} of ${S}×${S}, ${runners.length} worker${runners.length === 1 ? '' : 's'} (started and warmed in ${startup.toFixed(1)} s); load ${loadavg()[0].toFixed(1)}`,
   );
 }
-await Promise.all(runners.map((r) => r.close()));
+const hasTorch = existsSync(PYTHON);
+const best = new Map<string, number>();
+const keep = (key: string, v: number) => best.set(key, Math.max(best.get(key) ?? 0, v));
+for (let round = 1; round <= ROUNDS; round++) {
+  const parts: string[] = [];
+  for (const [runtime, runners] of pools) {
+    const v = await ours(runners);
+    keep(runtime, v);
+    parts.push(`ours on ${runtime} ${v.toFixed(1)} images/s`);
+  }
+  const b = hasTorch ? pytorch() : null;
+  if (b !== null) keep('pytorch', b);
+  parts.push(`pytorch ${b === null ? 'n/a' : `${b.toFixed(1)} images/s`}`);
+  console.log(`round ${round}: ${parts.join(', ')}; load ${loadavg()[0].toFixed(1)}`);
+}
+for (const runners of pools.values()) await Promise.all(runners.map((r) => r.close()));
+const torch = best.get('pytorch') ?? 0;
 console.log(
-  `best: ours ${best.ours.toFixed(1)} images/s, pytorch (2 threads) ${best.torch ? best.torch.toFixed(1) : 'n/a'}`,
+  `best: ${runtimes.map((r) => `ours on ${r} ${best.get(r)!.toFixed(1)} images/s`).join(', ')}, pytorch (2 threads) ${torch ? torch.toFixed(1) : 'n/a'}`,
 );
-if (best.torch > 0) console.log(`ratio ours/pytorch: ${(best.ours / best.torch).toFixed(2)}`);
-else console.log('pytorch not found: apt-get install python3-torchvision, then run again');
+if (torch > 0) {
+  // The first line is the default runtime's (onnx when onnxruntime loads).
+  console.log(`ratio ours/pytorch: ${(best.get(runtimes[0])! / torch).toFixed(2)} (${runtimes[0]})`);
+  if (runtimes.length > 1) console.log(`ratio tfjs/pytorch: ${(best.get('tfjs')! / torch).toFixed(2)}`);
+} else console.log('pytorch not found: apt-get install python3-torchvision, then run again');
