@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchExpression, queryTerms } from './caption-terms.ts';
-import { keywordMatches } from './caption-search.ts';
+import { queryTerms, termExpressions } from './caption-terms.ts';
+import { keywordMatches, type KeywordOptions } from './caption-search.ts';
 import type { Lab } from './lab.ts';
 import { captionSearch } from './migrations/005-caption-search.ts';
 import { migrations } from './migrations/index.ts';
@@ -36,7 +36,7 @@ describe('keywordMatches', () => {
       expect(m.matched).toHaveLength(1);
     }
     const scores = r.slice(0, 4).map((m) => m.bm25);
-    expect(scores.every((s) => s < 0)).toBe(true);
+    expect(scores.every((s) => s !== null && s < 0)).toBe(true);
   });
 
   it('ranks a caption that is the query itself first, punctuation, case and accents aside', () => {
@@ -127,6 +127,56 @@ describe('keywordMatches', () => {
     }
   });
 
+  describe('common words (in more captions than commonWordCaptions)', () => {
+    // "a" is in all 48 captions, a shape in 16, a colour in 12.
+    const common = (query: string, commonWordCaptions: number, rest: Partial<KeywordOptions> = {}) =>
+      keywordMatches(lab.db, query, { limit: 50, commonWordCaptions, ...rest });
+
+    it('bring no captions of their own beside a rarer word, and still count in the order', () => {
+      const r = common('red square', 12);
+      expect(r).toHaveLength(12); // the red items only, not the other squares
+      expect(r.every((m) => m.caption.includes('red'))).toBe(true);
+      expect(r.slice(0, 4).map((m) => m.caption)).toEqual(Array(4).fill('a red square'));
+      expect(r.slice(0, 4).every((m) => m.allWords)).toBe(true);
+      expect(common('red square', 16)).toHaveLength(24); // nothing common: the red items and the squares
+    });
+
+    it('rank the captions holding all of them when those are few enough', () => {
+      const r = common('a square', 16);
+      expect(r).toHaveLength(16);
+      expect(r.every((m) => m.allWords && m.caption.endsWith('square') && m.bm25 !== null)).toBe(true);
+    });
+
+    it('when those are too many, rank the candidates that hold all of them, exact and shorter captions first', () => {
+      const square = itemOf('green-square-0.png');
+      const disc = itemOf('red-disc-1.png');
+      const long = itemOf('blue-square-2.png');
+      const among = { kind: 'item' as const, ids: [disc, square, itemOf('red-bar-0.png'), long] };
+      expect(common('a square', 12)).toEqual([]); // no candidates: no keyword ranking
+      const exactCaption = addCaption(disc, 'A square!');
+      const longCaption = addCaption(long, 'a square on a big white table');
+      try {
+        const r = common('a square', 12, { among });
+        expect(r.map((m) => [m.itemId, m.caption])).toEqual([
+          [disc, 'A square!'],
+          [square, 'a green square'],
+          [long, 'a blue square'],
+        ]);
+        expect(r[0]).toMatchObject({ exact: true, allWords: true, bm25: null, matched: ['A', 'square'] });
+        const perCaption = common('a square', 12, { among, per: 'caption' });
+        expect(perCaption.map((m) => m.caption)).toContain('a square on a big white table');
+        expect(common('a square', 12, { among, filters: { label: 'square' } }).map((m) => m.itemId)).toEqual([
+          square,
+          long,
+        ]);
+        const byCaption = common('a square', 12, { among: { kind: 'caption', ids: [longCaption, exactCaption] } });
+        expect(byCaption.map((m) => m.captionId)).toEqual([exactCaption, longCaption]);
+      } finally {
+        lab.db.prepare('DELETE FROM captions WHERE id IN (?, ?)').run(exactCaption, longCaption);
+      }
+    });
+  });
+
   it('leaves out items whose file is missing', () => {
     const gone = itemOf('blue-square-3.png');
     lab.db.prepare(`UPDATE items SET status = 'missing' WHERE id = ?`).run(gone);
@@ -177,11 +227,12 @@ describe('the captions_fts index', () => {
   });
 });
 
-describe('matchExpression', () => {
-  it('quotes every word, ORs them and prefixes the last one only when the query ends with it', () => {
-    expect(matchExpression(queryTerms('Red "apple" pie'))).toBe('"red" OR "apple" OR "pie"*');
-    expect(matchExpression(queryTerms('pie apple pie!'))).toBe('"pie" OR "apple"');
-    expect(matchExpression(queryTerms('apple pie apple'))).toBe('"pie" OR "apple"*');
-    expect(matchExpression(queryTerms('🍎 …'))).toBeNull();
+describe('termExpressions', () => {
+  it('quotes every word and prefixes the last one only when the query ends with it', () => {
+    expect(termExpressions(queryTerms('Red "apple" pie'))).toEqual(['"red"', '"apple"', '"pie"*']);
+    expect(termExpressions(queryTerms('pie apple pie!'))).toEqual(['"pie"', '"apple"']);
+    expect(termExpressions(queryTerms('apple pie apple'))).toEqual(['"pie"', '"apple"*']);
+    expect(termExpressions(queryTerms('say "hi""'))).toEqual(['"say"', '"hi"']);
+    expect(termExpressions(queryTerms('🍎 …'))).toEqual([]);
   });
 });

@@ -55,18 +55,14 @@ export function queryTerms(text: string): QueryTerms {
 }
 
 /**
- * The FTS5 MATCH expression of the terms: each word quoted (so nothing the user typed is FTS syntax), any of them
- * (OR), the last one as a prefix when `prefixLast`. Null when the query has no word at all (only punctuation or
- * emoji): such a query matches nothing.
+ * Each word of the terms as an FTS5 MATCH expression of its own: quoted (so nothing the user typed is FTS syntax),
+ * the last one as a prefix when `prefixLast`.
  */
-export function matchExpression(terms: QueryTerms): string | null {
-  if (terms.words.length === 0) return null;
-  return terms.words
-    .map((w, i) => {
-      const quoted = `"${w.replaceAll('"', '""')}"`;
-      return terms.prefixLast && i === terms.words.length - 1 ? `${quoted}*` : quoted;
-    })
-    .join(' OR ');
+export function termExpressions(terms: QueryTerms): string[] {
+  return terms.words.map((w, i) => {
+    const quoted = `"${w.replaceAll('"', '""')}"`;
+    return terms.prefixLast && i === terms.words.length - 1 ? `${quoted}*` : quoted;
+  });
 }
 
 /** How a caption matches the terms. */

@@ -93,7 +93,7 @@ export function liveDuplicateItems(db: Db): Map<number, DuplicateItemRow> {
 export function newestImageModelId(db: Db): number | null {
   const r = db
     .prepare(
-      `SELECT m.id FROM models m WHERE m.status = 'done' AND m.weights IS NOT NULL AND EXISTS (
+      `SELECT m.id FROM models m WHERE m.status = 'done' AND typeof(m.weights) <> 'null' AND EXISTS (
          SELECT 1 FROM embeddings e JOIN items i ON i.id = e.ref_id
          WHERE e.model_id = m.id AND e.kind = 'image' AND i.status = 'ok')
        ORDER BY m.id DESC LIMIT 1`,

@@ -102,11 +102,17 @@ interface ModelRowDb {
 
 const KIND = `coalesce(json_extract(config, '$.kind'), 'trained')`;
 
+/**
+ * Whether a model has final weights. `weights IS NOT NULL` would read the whole blob (2.3 ms for a 4.6 MB model, on
+ * every search that names its model); typeof() reads only the row's header.
+ */
+const HAS_WEIGHTS = `typeof(weights) <> 'null'`;
+
 const SUMMARY_COLUMNS = `id, ${KIND} AS kind,
   CASE ${KIND} WHEN 'trained' THEN coalesce(json_extract(config, '$.model.backbone'), 'scratch')
     WHEN 'backbone' THEN json_extract(config, '$.backbone') END AS backbone,
   status, created_at, updated_at, finished_at, backend, epochs_done, steps_done, metrics, error,
-  weights IS NOT NULL AS has_weights, pid`;
+  ${HAS_WEIGHTS} AS has_weights, pid`;
 
 function summary(r: ModelRowDb): ModelSummary {
   return {
@@ -178,7 +184,7 @@ export function listModels(db: Db): ModelSummary[] {
 /** The finished models (with final weights), oldest first: the models that embed the lab. */
 export function finishedModelIds(db: Db): number[] {
   return db
-    .prepare(`SELECT id FROM models WHERE status = 'done' AND weights IS NOT NULL ORDER BY id`)
+    .prepare(`SELECT id FROM models WHERE status = 'done' AND ${HAS_WEIGHTS} ORDER BY id`)
     .pluck()
     .all() as number[];
 }
@@ -197,7 +203,7 @@ export function getModel(db: Db, id: number): ModelRecord {
 export function latestModelId(db: Db): number | null {
   const r = db
     .prepare(
-      `SELECT id FROM models WHERE status = 'done' AND weights IS NOT NULL
+      `SELECT id FROM models WHERE status = 'done' AND ${HAS_WEIGHTS}
        ORDER BY ${KIND} = 'backbone', id DESC LIMIT 1`,
     )
     .get() as { id: number } | undefined;

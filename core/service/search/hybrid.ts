@@ -39,6 +39,8 @@ export function fuseWithKeywords(
     limit: Math.max(options.k, FUSION_DEPTH),
     filters: options.filters,
     per: options.target === 'caption' ? 'caption' : 'item',
+    // A query of words common in the lab is ranked by keywords among the embedding's best hits only.
+    among: { kind: options.target === 'caption' ? 'caption' : 'item', ids: embeddingIds },
   }).filter((m) => options.inGallery(idOf(m)));
   const byId = new Map(keyword.map((m) => [idOf(m), m]));
   const fused = reciprocalRankFusion([embeddingIds, keyword.map(idOf)]).map((f): FusedHit => ({
