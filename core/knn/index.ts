@@ -15,6 +15,8 @@ export type { BasicMetric, MahalanobisMetric, Metric, MahalanobisOptions } from 
 export { mahalanobis, mahalanobisFromMap, distance, applyMap, BASIC_METRICS } from './metrics.ts';
 export type { TopKOptions, TopKResult, Neighbour, RowFilter, PreparedGallery } from './topk.ts';
 export { topK, neighboursOf, prepareGallery, searchPrepared } from './topk.ts';
+export type { RestrictedGallery } from './restrict.ts';
+export { restrictGallery, searchRestricted } from './restrict.ts';
 export type { ExactIndexOptions, SearchOptions } from './exact.ts';
 export { ExactIndex, topKParallel, PARALLEL_MIN_WORK, PARALLEL_MIN_GALLERY_VALUES } from './exact.ts';
 export type { AnnOptions, AnnMetric, RecallReport } from './ann.ts';

@@ -65,10 +65,11 @@ describe('topK of one cosine query over a large gallery (the native scan, proven
 
   it('equals a brute-force full sort, ties by the lower row, with and without a mask', () => {
     const every3rd = (r: number) => r % 3 === 0;
-    const sparse = (r: number) => r % 97 === 5;
+    const sparse = (r: number) => r % 97 === 5; // a narrow mask: many more candidates asked of the native scan
+    const two = (r: number) => r === 3 || r === 4000; // fewer rows allowed than k
     for (const q of queries) {
       expectMatches(topK(q, g, 24), bruteForce(q, g, 24, 'cosine'));
-      for (const allowed of [every3rd, sparse])
+      for (const allowed of [every3rd, sparse, two])
         expectMatches(topK(q, g, 24, { filter: allowed }), bruteForce(q, g, 24, 'cosine', allowed));
     }
     const twin = neighboursOf(topK(queries[0], g, 2), 0);

@@ -295,7 +295,8 @@ export function refine(
   return out;
 }
 
-function exactCmp(
+/** The exact (float64) comparison value of a query and a gallery row: cosine distance, else squared L2. */
+export function exactCmp(
   q: Float32Array,
   qo: number,
   g: Float32Array,
@@ -342,7 +343,7 @@ function fullScan(
   heap.drainSorted(0, idx, cmp, 0);
 }
 
-function finalDistance(metric: Canonical, cmp: number): number {
+export function finalDistance(metric: Canonical, cmp: number): number {
   if (typeof metric !== 'string') return Math.sqrt(cmp);
   return metric === 'euclidean' ? Math.sqrt(cmp) : cmp;
 }

@@ -163,9 +163,8 @@ export function itemInfos(db: Db, ids: ArrayLike<number>): Map<number, ItemInfo>
 export function itemIdsMatching(db: Db, f: { label?: string; split?: Split; folder?: string | null }): Set<number> {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  let from = 'items i';
   if (f.label) {
-    from += ' JOIN labels l ON l.item_id = i.id AND l.name = ?';
+    where.push('l.name = ?');
     args.push(f.label);
   }
   if (f.split) {
@@ -176,7 +175,9 @@ export function itemIdsMatching(db: Db, f: { label?: string; split?: Split; fold
     where.push('substr(i.path, 1, length(?)) = ?');
     args.push(f.folder, f.folder);
   }
-  const sql = `SELECT i.id FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  // A label alone is read from its index only: the items' rows (a page read each) cost 3× as much at 100k.
+  const from = !f.label ? 'items i' : f.split || f.folder ? 'labels l JOIN items i ON i.id = l.item_id' : 'labels l';
+  const sql = `SELECT ${f.label ? 'l.item_id' : 'i.id'} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   return new Set(
     db
       .prepare(sql)

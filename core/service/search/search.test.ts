@@ -43,6 +43,17 @@ describe('search', () => {
     expect(none.results).toEqual([]);
   });
 
+  it("filters to the unfiltered ranking's items of that label, in order, still leaving the query item out", async () => {
+    const rows = fx.ctx.cache.gallery(fx.modelId, 'image').m.rows;
+    const all = await search(fx.ctx, { image: { itemId: 1 } }, { k: rows });
+    for (const label of ['square', 'disc']) {
+      // A third of the items each: searched over a copy of the label's rows (restrictGallery).
+      const r = await search(fx.ctx, { image: { itemId: 1 } }, { k: 10, filters: { label } });
+      expect(r.results, label).toEqual(all.results.filter((h) => h.label === label).slice(0, 10));
+      expect(r.results.map((h) => h.itemId)).not.toContain(1);
+    }
+  });
+
   it('returns captions with their text and item for image→text', async () => {
     const r = await search(fx.ctx, { image: { itemId: 2 } }, { k: 5, target: 'caption' });
     expect(r.results).toHaveLength(5);

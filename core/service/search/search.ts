@@ -1,6 +1,17 @@
 import type { FILTERS, Results, SearchHit } from '../../api/contract.ts';
 import type { z } from 'zod';
-import { distance, prepareGallery, row, searchPrepared, type Matrix, type PreparedGallery } from '../../knn/index.ts';
+import {
+  distance,
+  prepareGallery,
+  restrictGallery,
+  row,
+  searchPrepared,
+  searchRestricted,
+  type Matrix,
+  type PreparedGallery,
+  type RestrictedGallery,
+  type TopKResult,
+} from '../../knn/index.ts';
 import { words } from '../../model/tokenizer.ts';
 import { allCaptions, type CaptionRow } from '../../store/captions.ts';
 import { itemIdsMatching, itemInfos } from '../../store/items.ts';
@@ -47,29 +58,44 @@ export function filterMask(
   return mask;
 }
 
-/**
- * Each gallery's filter masks by filters, built once: a label's mask costs ~10 ms at 100k items, half the search.
- * Edits, imports and embedding runs drop the gallery (GalleryCache.invalidate), and its masks with it.
- */
-const filterMasks = new WeakMap<EmbeddingMatrix, Map<string, Uint8Array | undefined>>();
+/** A filter's gallery rows: its mask, and the list of its rows when they are few enough to scan alone. */
+interface FilterRows {
+  mask: Uint8Array;
+  restricted: RestrictedGallery | null;
+}
 
-function cachedFilterMask(
+/**
+ * A filter allowing at most this share of a gallery's rows is searched over its rows only (restrictGallery): at
+ * 100k × 128-d, 25,000 rows scanned in place cost what the native scan of all rows does.
+ */
+const RESTRICT_MAX_SHARE = 0.25;
+
+/**
+ * Each gallery's filter rows by filters, built once: a label's mask costs ~5 ms at 100k items, half a search.
+ * Edits, imports and embedding runs drop the gallery (GalleryCache.invalidate), and these with it.
+ */
+const filterRowsCache = new WeakMap<EmbeddingMatrix, Map<string, FilterRows | undefined>>();
+
+function cachedFilterRows(
   db: Db,
   emb: EmbeddingMatrix,
+  prep: PreparedGallery,
   filters: Filters,
   itemOf: ((id: number) => number) | null,
-): Uint8Array | undefined {
-  let masks = filterMasks.get(emb);
-  if (!masks) {
-    masks = new Map();
-    filterMasks.set(emb, masks);
+): FilterRows | undefined {
+  let cached = filterRowsCache.get(emb);
+  if (!cached) {
+    cached = new Map();
+    filterRowsCache.set(emb, cached);
   }
   const key = JSON.stringify([filters.label ?? null, filters.split ?? null, filters.folder ?? null]);
-  if (!masks.has(key)) {
-    if (masks.size >= 64) masks.clear(); // many different filters: keep memory bounded
-    masks.set(key, filterMask(db, emb, filters, itemOf));
+  if (!cached.has(key)) {
+    if (cached.size >= 64) cached.clear(); // many different filters: keep memory bounded
+    const mask = filterMask(db, emb, filters, itemOf);
+    const narrow = mask && mask.reduce((a, b) => a + b, 0) <= RESTRICT_MAX_SHARE * mask.length;
+    cached.set(key, mask && { mask, restricted: narrow ? restrictGallery(prep, mask) : null });
   }
-  return masks.get(key);
+  return cached.get(key);
 }
 
 /**
@@ -105,15 +131,23 @@ export async function search(ctx: SearchContext, q: Query, options: SearchOption
     target === 'caption' ? new Map(allCaptions(db).map((c) => [c.id, c])) : null;
   const itemOf = (id: number) => (captions ? (captions.get(id)?.itemId ?? -1) : id);
   const self = target === 'image' && 'image' in q && 'itemId' in q.image ? q.image.itemId : null;
-  let filter = cachedFilterMask(db, g.emb, options.filters ?? {}, captions ? itemOf : null);
-  if (self !== null && g.emb.rowOf.has(self)) {
-    filter = filter ? filter.slice() : new Uint8Array(g.emb.ids.length).fill(1); // the cached mask stays as it is
-    filter[g.emb.rowOf.get(self)!] = 0;
-  }
+  const gallery = prepared(g.m);
+  const rows = cachedFilterRows(db, g.emb, gallery, options.filters ?? {}, captions ? itemOf : null);
+  const selfRow = self === null ? undefined : g.emb.rowOf.get(self);
   const text = 'text' in q ? q.text : null;
   const hybrid = text !== null && options.mode !== 'embedding';
-  const depth = hybrid ? Math.max(options.k, FUSION_DEPTH) : options.k;
-  const result = searchPrepared(prepared(g.m), vector, Math.min(depth, g.m.rows), filter ?? null);
+  const depth = Math.min(hybrid ? Math.max(options.k, FUSION_DEPTH) : options.k, g.m.rows);
+  let result: TopKResult;
+  if (rows?.restricted) {
+    result = searchRestricted(rows.restricted, vector, depth, selfRow ?? null);
+  } else {
+    let mask = rows?.mask ?? null;
+    if (selfRow !== undefined) {
+      mask = mask ? mask.slice() : new Uint8Array(g.emb.ids.length).fill(1); // the cached mask stays as it is
+      mask[selfRow] = 0;
+    }
+    result = searchPrepared(gallery, vector, depth, mask);
+  }
   const ranking = Array.from(result.indices)
     .filter((r) => r >= 0)
     .map((r) => g.emb.ids[r]);
