@@ -69,10 +69,11 @@ const MIN_CANDIDATES = 200;
 function keywordPlan(db: Db, terms: QueryTerms, common: number): { match: string } | 'among' {
   const count = db.prepare('SELECT count(*) FROM captions_fts WHERE captions_fts MATCH ?').pluck();
   const words = termExpressions(terms);
-  const rare = words.filter((w) => (count.get(w) as number) <= common);
+  const counts = words.map((w) => count.get(w) as number);
+  const rare = words.filter((_, i) => counts[i] <= common);
   if (rare.length > 0) return { match: rare.join(' OR ') };
   const all = words.join(' AND ');
-  return (count.get(all) as number) <= common ? { match: all } : 'among';
+  return (words.length === 1 ? counts[0] : (count.get(all) as number)) <= common ? { match: all } : 'among';
 }
 
 /** The SQL conditions of the filters on items `i` and labels `l`, live items only. */
@@ -118,9 +119,12 @@ export function keywordMatches(db: Db, query: string, options: KeywordOptions): 
     const column = options.among.kind === 'caption' ? 'c.id' : 'c.item_id';
     rows = db
       .prepare(
+        // The candidates lead (CROSS JOIN keeps them outermost): led by items_status, SQLite walked every live
+        // item, 8.7 ms at 100k items against 0.1 ms.
         `SELECT c.id AS captionId, c.item_id AS itemId, c.text AS caption, NULL AS bm25
-         FROM captions c JOIN items i ON i.id = c.item_id LEFT JOIN labels l ON l.item_id = i.id
-         WHERE ${column} IN (SELECT value FROM json_each(?)) AND ${where.join(' AND ')} ORDER BY c.id`,
+         FROM json_each(?) j CROSS JOIN captions c ON ${column} = j.value JOIN items i ON i.id = c.item_id
+         LEFT JOIN labels l ON l.item_id = i.id
+         WHERE ${where.join(' AND ')} ORDER BY c.id`,
       )
       .all(JSON.stringify(options.among.ids), ...args) as Row[];
   } else {
