@@ -66,7 +66,8 @@ interface FilterRows {
 
 /**
  * A filter allowing at most this share of a gallery's rows is searched over its rows only (restrictGallery): at
- * 100k × 128-d, 25,000 rows scanned in place cost what the native scan of all rows does.
+ * 100k × 128-d, 20,000 rows take 5 ms in place, against 3.7 ms for the masked native scan when query and filter
+ * agree and 8–20 ms when they disagree.
  */
 const RESTRICT_MAX_SHARE = 0.25;
 
