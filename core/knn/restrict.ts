@@ -1,17 +1,8 @@
 import { KnnArgumentError, ShapeError } from './errors.ts';
-import { HeapSet, sortPairs } from './heap.ts';
+import { HeapSet } from './heap.ts';
 import { keyErrorScale } from './kernel.ts';
 import type { Matrix } from './matrix.ts';
-import {
-  CANDIDATE_PAD,
-  checkK,
-  emptyResult,
-  exactCmp,
-  finalDistance,
-  prepareQueries,
-  type PreparedGallery,
-  type TopKResult,
-} from './topk.ts';
+import { CANDIDATE_PAD, checkK, prepareQueries, refine, type PreparedGallery, type TopKResult } from './topk.ts';
 
 /**
  * The rows of a prepared gallery that a mask allows, listed once, for many searches under one narrow filter (a
@@ -22,6 +13,8 @@ import {
  */
 export interface RestrictedGallery {
   gallery: PreparedGallery;
+  /** The mask the rows come from (what an exact scan falls back to). */
+  mask: Uint8Array;
   /** The allowed rows, ascending. */
   rows: Int32Array;
 }
@@ -34,16 +27,15 @@ export function restrictGallery(prep: PreparedGallery, mask: Uint8Array): Restri
   for (let i = 0; i < mask.length; i++) allowed += mask[i] === 1 ? 1 : 0;
   const rows = new Int32Array(allowed);
   for (let i = 0, j = 0; i < mask.length; i++) if (mask[i] === 1) rows[j++] = i;
-  return { gallery: prep, rows };
+  return { gallery: prep, mask, rows };
 }
 
 /**
  * The k nearest of the restricted rows to each query, exact, ties by the lower row: the answer of a masked
  * searchPrepared of the whole gallery. `exclude`, a row of the gallery, is left out (a query's own item).
  *
- * Each listed row is ranked by a fast key (four partial sums); the best k + CANDIDATE_PAD get exact float64
- * distances, and the answer stands when the worst candidate's key, less its error bound, lies beyond the k-th
- * exact distance (as refine() proves a scan's candidates); otherwise the listed rows are compared exactly.
+ * Each listed row is ranked by the scan key of kernel.ts (four partial sums); refine() turns the best k +
+ * CANDIDATE_PAD into the exact answer and proves it, or falls back to an exact scan under the mask.
  */
 export function searchRestricted(
   r: RestrictedGallery,
@@ -54,36 +46,18 @@ export function searchRestricted(
   checkK(k);
   const prep = r.gallery;
   const { q, norms: qNorms } = prepareQueries(prep, queries);
-  const out = emptyResult(q.rows, k);
-  const cap = k + CANDIDATE_PAD;
-  const heap = new HeapSet(1, cap);
-  const idx = new Int32Array(cap);
-  const cmp = new Float64Array(cap);
-  const isCos = prep.metric === 'cosine';
-  const g = prep.vectors.data;
-  const d = q.dim;
-  for (let qi = 0; qi < q.rows; qi++) {
-    const qn = qNorms[qi];
-    fastKeys(r, q.data, qi, qn, exclude, heap);
-    const full = heap.size[0] === cap;
-    const worst = full ? heap.keys[0] : Infinity;
-    const n = heap.drainSorted(0, idx, cmp, 0);
-    for (let i = 0; i < n; i++) cmp[i] = exactCmp(q.data, qi * d, g, idx[i] * d, d, isCos, qn, prep.norms[idx[i]]);
-    sortPairs(cmp, idx, 0, n);
-    const kept = Math.min(k, n);
-    const approx = isCos ? 1 + worst : worst + qn;
-    const bound = keyErrorScale('js', d) * (isCos ? 1 : qn + prep.maxNorm);
-    if (full && !(approx - bound > cmp[kept - 1])) exactKeys(r, q.data, qi, qn, kept, exclude, idx, cmp);
-    for (let i = 0; i < kept; i++) {
-      out.indices[qi * k + i] = idx[i];
-      out.distances[qi * k + i] = finalDistance(prep.metric, cmp[i]);
-    }
+  const heaps = new HeapSet(q.rows, k + CANDIDATE_PAD);
+  for (let qi = 0; qi < q.rows; qi++) fastKeys(r, q.data, qi, qNorms[qi], exclude, heaps);
+  let mask = r.mask;
+  if (exclude !== null && mask[exclude] === 1) {
+    mask = mask.slice(); // the cached mask stays as it is
+    mask[exclude] = 0;
   }
-  return out;
+  return refine(prep, q, qNorms, k, [{ heaps, errScale: keyErrorScale('js', q.dim) }], mask);
 }
 
 /**
- * Offers each listed row to the heap by the scan key of kernel.ts ('cos': −q·g/(‖q‖‖g‖), 0 for a zero row;
+ * Offers each listed row to heap `qi` by the scan key of kernel.ts ('cos': −q·g/(‖q‖‖g‖), 0 for a zero row;
  * 'l2': ‖g‖² − 2q·g), with four float64 partial sums.
  */
 function fastKeys(
@@ -92,7 +66,7 @@ function fastKeys(
   qi: number,
   qn: number,
   exclude: number | null,
-  heap: HeapSet,
+  heaps: HeapSet,
 ): void {
   const { vectors, norms, metric } = r.gallery;
   const { data: g, dim: d } = vectors;
@@ -118,29 +92,6 @@ function fastKeys(
     const dot = s0 + s1 + s2 + s3;
     const n2 = norms[row];
     const key = isCos ? (n2 > 0 ? (dot * qs) / Math.sqrt(n2) : 0) : n2 - 2 * dot;
-    if (key < thr) thr = heap.push(0, key, row);
+    if (key < thr) thr = heaps.push(qi, key, row);
   }
-}
-
-/** The k best listed rows by exact float64 distance (ties by the lower row) into idx/cmp. */
-function exactKeys(
-  r: RestrictedGallery,
-  q: Float32Array,
-  qi: number,
-  qn: number,
-  k: number,
-  exclude: number | null,
-  idx: Int32Array,
-  cmp: Float64Array,
-): void {
-  const { vectors, norms, metric } = r.gallery;
-  const d = vectors.dim;
-  const heap = new HeapSet(1, k);
-  let thr = Infinity;
-  for (const row of r.rows) {
-    if (row === exclude) continue;
-    const c = exactCmp(q, qi * d, vectors.data, row * d, d, metric === 'cosine', qn, norms[row]);
-    if (c < thr) thr = heap.push(0, c, row);
-  }
-  heap.drainSorted(0, idx, cmp, 0);
 }

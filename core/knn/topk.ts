@@ -295,8 +295,7 @@ export function refine(
   return out;
 }
 
-/** The exact (float64) comparison value of a query and a gallery row: cosine distance, else squared L2. */
-export function exactCmp(
+function exactCmp(
   q: Float32Array,
   qo: number,
   g: Float32Array,
@@ -343,7 +342,7 @@ function fullScan(
   heap.drainSorted(0, idx, cmp, 0);
 }
 
-export function finalDistance(metric: Canonical, cmp: number): number {
+function finalDistance(metric: Canonical, cmp: number): number {
   if (typeof metric !== 'string') return Math.sqrt(cmp);
   return metric === 'euclidean' ? Math.sqrt(cmp) : cmp;
 }
