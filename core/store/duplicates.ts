@@ -10,6 +10,7 @@ import { isoNow } from './clock.ts';
 import { ItemNotFoundError } from './item-edit-log.ts';
 import { removeItems } from './item-removal.ts';
 import type { Db } from './lab.ts';
+import { hasWeightsSql } from './models.ts';
 
 /** What a duplicate group shows of a live item, with its content's hash and image id. */
 export interface DuplicateItemRow {
@@ -93,7 +94,7 @@ export function liveDuplicateItems(db: Db): Map<number, DuplicateItemRow> {
 export function newestImageModelId(db: Db): number | null {
   const r = db
     .prepare(
-      `SELECT m.id FROM models m WHERE m.status = 'done' AND typeof(m.weights) <> 'null' AND EXISTS (
+      `SELECT m.id FROM models m WHERE m.status = 'done' AND ${hasWeightsSql('m.weights')} AND EXISTS (
          SELECT 1 FROM embeddings e JOIN items i ON i.id = e.ref_id
          WHERE e.model_id = m.id AND e.kind = 'image' AND i.status = 'ok')
        ORDER BY m.id DESC LIMIT 1`,

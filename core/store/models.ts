@@ -103,10 +103,14 @@ interface ModelRowDb {
 const KIND = `coalesce(json_extract(config, '$.kind'), 'trained')`;
 
 /**
- * Whether a model has final weights. `weights IS NOT NULL` would read the whole blob (2.3 ms for a 4.6 MB model, on
- * every search that names its model); typeof() reads only the row's header.
+ * SQL for "the model has final weights". `weights IS NOT NULL` would read the whole blob (2.3 ms for a 4.6 MB model,
+ * on every search that names its model); typeof() reads only the row's header.
  */
-const HAS_WEIGHTS = `typeof(weights) <> 'null'`;
+export function hasWeightsSql(column = 'weights'): string {
+  return `typeof(${column}) <> 'null'`;
+}
+
+const HAS_WEIGHTS = hasWeightsSql();
 
 const SUMMARY_COLUMNS = `id, ${KIND} AS kind,
   CASE ${KIND} WHEN 'trained' THEN coalesce(json_extract(config, '$.model.backbone'), 'scratch')
